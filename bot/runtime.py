@@ -6,11 +6,18 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from storage.config import Settings, get_settings
 from storage.db import open_database
+from storage.tables import Employee
+from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.dispatch import Core
 
 QUIET_LOGGERS = ("alembic", "chromadb", "httpx", "urllib3", "onnxruntime", "sqlalchemy")
 
@@ -33,6 +40,28 @@ class Runtime:
     def engine(self) -> Engine:
         """The database, keys installed and an empty embedded file migrated."""
         return open_database(self.settings)
+
+
+def build_core(runtime: Runtime) -> Core:
+    """The conversation core: content validated, database migrated, demo loaded if empty."""
+    from bot.dispatch import Core
+    from skills.content import load_library
+
+    settings = runtime.settings
+    library = load_library(settings.resolve(settings.paths.content))
+    engine = runtime.engine
+    if settings.is_embedded and is_empty(engine):
+        from storage.demo import load_demo
+
+        load_demo(engine, now=utcnow(), root=settings.resolve(settings.paths.content) / "demo")
+        logging.getLogger(__name__).info("Demo organisation loaded into an empty database")
+    return Core(settings=settings, engine=engine, library=library)
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when nobody has been imported or loaded yet."""
+    with Session(engine) as session:
+        return session.execute(select(Employee.id).limit(1)).first() is None
 
 
 def open_runtime(settings: Settings | None = None) -> Runtime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import admin
+from bot.cli import admin, audit, chat, disputes
 
 app = typer.Typer(
     name="tandem",
@@ -15,6 +15,10 @@ app = typer.Typer(
 )
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.keys_app, name="keys")
+app.add_typer(audit.audit_app, name="audit")
+app.add_typer(disputes.disputes_app, name="disputes")
+app.command("chat")(chat.chat_command)
+app.command("org")(chat.org_command)
 
 
 if __name__ == "__main__":

@@ -37,10 +37,11 @@ from storage.audit.chain import (
     digest,
     event_hash,
     purge_payloads,
+    recent_events,
     write_checkpoint,
 )
 from storage.audit.checkpoint import Checkpoint, CheckpointError
-from storage.audit.verify import CheckpointState, VerifyReport, verify_chain
+from storage.audit.verify import CheckpointState, VerifyReport, seal, verify_chain
 
 __all__ = [
     "GENESIS_HASH",
@@ -53,6 +54,8 @@ __all__ = [
     "digest",
     "event_hash",
     "purge_payloads",
+    "recent_events",
+    "seal",
     "verify_chain",
     "write_checkpoint",
 ]

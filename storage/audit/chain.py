@@ -271,3 +271,13 @@ def purge_payloads(session: Session, *, older_than: datetime, keep_event_ids: se
         )
     logger.info("Audit payloads purged (count=%d, held=%d)", len(purged), len(held))
     return len(purged)
+
+
+def recent_events(
+    session: Session, *, limit: int = 20, subject_id: int | None = None
+) -> list[AuditEvent]:
+    """The newest events (metadata only), newest first, optionally about one subject."""
+    query = select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(limit)
+    if subject_id is not None:
+        query = query.where(AuditEvent.subject_id == subject_id)
+    return list(session.exec(query).all())

@@ -18,8 +18,14 @@ from sqlalchemy import Row, Table, select
 from sqlmodel import Session
 
 from storage.audit.chain import GENESIS_HASH, digest, event_hash
-from storage.audit.checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from storage.audit.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    load_checkpoint,
+    save_checkpoint,
+)
 from storage.tables.audit import AuditEvent, AuditPayload
+from storage.types import utcnow
 
 CheckpointState = Literal["verified", "mismatch", "invalid", "absent", "unkeyed"]
 """verified: authentic and consistent; mismatch: authentic, but the chain disagrees with it;
@@ -217,3 +223,19 @@ def _load(walk: _Walk, path: Path, key: str) -> Checkpoint | None:
         )
         return None
     return loaded.checkpoint
+
+
+def seal(report: VerifyReport, *, path: Path, key: str) -> Checkpoint | None:
+    """Checkpoint exactly the head a successful verification saw; None when nothing to seal.
+
+    Sealing what was just verified (rather than re-reading the head) never vouches for rows
+    appended after the walk.
+    """
+    if not report.ok or report.head_seq is None or report.head_hash is None:
+        return None
+    if report.checkpoint_seq == report.head_seq and report.checkpoint == "verified":
+        return None
+    checkpoint = Checkpoint(
+        rows=report.rows, head_seq=report.head_seq, head_hash=report.head_hash, at=utcnow()
+    )
+    return checkpoint if save_checkpoint(path, checkpoint, key) else None

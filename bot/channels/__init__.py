@@ -1,0 +1,1 @@
+"""Channel adapters: console today; Slack and Teams speak the same Turn and Reply."""

@@ -1,0 +1,1 @@
+"""Renderers: a channel-neutral `Reply` drawn as plain text, Block Kit or an Adaptive Card."""
