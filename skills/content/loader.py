@@ -3,7 +3,8 @@
 Reads `competencies.yaml`, `signals.yaml`, `roles/*.yaml`, `modules/*.md`,
 `wordlists/*.yaml` and `copy/*.yaml` (other folders, such as `demo/`, belong to other parts
 of Tandem and are not read here). Every problem is collected before failing, each naming the
-file (relative to the root) and the field, with list positions counted from 1:
+file (relative to the root) and the field; list items are named by their slug where they
+have one, otherwise by their position counted from 1:
 `modules/delegation.md: quiz[2].answer: no option is marked [x]; ...`.
 """
 
@@ -183,7 +184,10 @@ class _Loader:
 
     def _load_modules(self) -> dict[str, tuple[str, Module]]:
         loaded: dict[str, tuple[str, Module]] = {}
-        for path in sorted((self.root / "modules").glob("*.md")):
+        paths = sorted((self.root / "modules").glob("*.md"))
+        if not paths:
+            self.problems.append(ContentProblem("modules", "(folder)", "no *.md files"))
+        for path in paths:
             relative = f"modules/{path.name}"
             parsed = parse_module(path.read_text(encoding="utf-8"), file=relative)
             self.problems += parsed.problems
@@ -228,8 +232,9 @@ def field_path(loc: tuple[int | str, ...], raw: Any, *, prefix: str = "") -> str
     node = raw
     for part in loc:
         if isinstance(node, list) and isinstance(part, int):
-            path += f"[{part + 1}]"
             node = node[part] if part < len(node) else None
+            name = node.get("slug") if isinstance(node, dict) else None
+            path += f"[{name}]" if isinstance(name, str) else f"[{part + 1}]"
         else:
             path += f".{part}" if path else str(part)
             node = node.get(part) if isinstance(node, dict) else None
