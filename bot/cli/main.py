@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import admin, audit, chat, disputes
+from bot.cli import admin, audit, chat, demo, disputes
 
 app = typer.Typer(
     name="tandem",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.keys_app, name="keys")
+app.add_typer(demo.demo_app, name="demo")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(disputes.disputes_app, name="disputes")
 app.command("chat")(chat.chat_command)
