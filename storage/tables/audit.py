@@ -57,7 +57,7 @@ class Dispute(SQLModel, table=True):
 
 
 class MeasurementEvent(SQLModel, table=True):
-    """A product measure (review drafted, module completed, ...); see bot/measures."""
+    """A product measure (review drafted, module completed, ...); see storage.measures."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, index=True)
