@@ -145,18 +145,26 @@ class ContentLibrary:
     def modules_for_signal(self, kind: str, audience: str | None = None) -> tuple[Module, ...]:
         """Modules that help when signal `kind` dips, best first.
 
-        Modules naming the signal come first; then modules sharing the signal's competencies,
-        most shared first.
+        Modules naming the signal come first; then modules sharing the signal's competencies.
+        Within each group, overlap with the signal's earlier (primary) competencies counts
+        for more, and a module's own first competency counts double.
         """
         signal = self.signal(kind)
+        weights = {
+            slug: len(signal.competencies) - index
+            for index, slug in enumerate(signal.competencies)
+        }
         ranked = []
         for module in self._modules.values():
             if not _suits(module, audience):
                 continue
-            shared = len(set(module.competencies) & set(signal.competencies))
+            score = sum(
+                weights.get(slug, 0) * (2 if index == 0 else 1)
+                for index, slug in enumerate(module.competencies)
+            )
             named = kind in module.signals
-            if named or shared:
-                ranked.append((not named, -shared, module.slug, module))
+            if named or score:
+                ranked.append((not named, -score, module.slug, module))
         return tuple(entry[-1] for entry in sorted(ranked))
 
     def copy(self, key: str, **values: Any) -> str:
