@@ -1,0 +1,32 @@
+"""The offline intent router: what a message asks for, about whom, never a wrong person.
+
+```python
+routed = route("prep my 1:1 with Dana", people=visible, self_id=me.id)
+routed.intent, routed.person_id          # "prep_one_on_one", Dana's id
+```
+
+The router is pure: it reads no database and no settings; the caller passes the people the
+requester may see, the modules, the cycles and the name thresholds
+(`storage.config.RouterSettings`). It raises nothing for any text.
+
+Modules: `model` (records), `text` (mentions, tokens), `spelling` (typo tolerance),
+`intents` (keyword scoring), `names` (fuzzy person matching), `subject` (who is meant),
+`slots` (module, cycle, short id), `routing` (`route`), `lexicon` (word lists).
+"""
+
+from __future__ import annotations
+
+from bot.router.model import HELP, INTENTS, NameMatch, NameThresholds, PersonRef, Route
+from bot.router.names import match_person
+from bot.router.routing import route
+
+__all__ = [
+    "HELP",
+    "INTENTS",
+    "NameMatch",
+    "NameThresholds",
+    "PersonRef",
+    "Route",
+    "match_person",
+    "route",
+]

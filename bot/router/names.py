@@ -1,0 +1,173 @@
+"""Matching a written name to the people the requester may see, or asking when unsure.
+
+Scores are rapidfuzz scores (0-100) on case-folded text (`utils.default_process`):
+
+- a single word ("dana", "okafor", "dwhit") is compared with every single name part and
+  chat handle by plain `fuzz.ratio`. `WRatio` is not used here on purpose: its partial
+  matching scores "tomorrow" against "Tom" at 90;
+- several words ("dana whitfield", "alex m") are compared with each full name by `WRatio`,
+  and word by word with first and last name, where a single letter matches an initial;
+- an exact alias (email, chat user id, handle) scores 100.
+
+A person is taken when they score at least `accept_score` and lead everyone else by at least
+`accept_margin`; otherwise everyone scoring at least `suggest_score` is a candidate to ask
+about. A first name shared by two people therefore always asks back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.router.model import NameMatch, NameThresholds, PersonRef
+
+_WORD = re.compile(r"[^\W_]+")
+_EXACT_ONLY = re.compile(r"^[UW][A-Z0-9]{2,}$|@")
+_POSSESSIVE = re.compile(r"['\u2019]s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    person: PersonRef
+    full: str
+    parts: tuple[str, ...]
+
+
+class PersonIndex:
+    """The people a requester may name, prepared for matching."""
+
+    def __init__(self, people: Sequence[PersonRef], thresholds: NameThresholds) -> None:
+        """Index `people` (their names, name parts and aliases)."""
+        self.thresholds = thresholds
+        self._entries = [_entry(person) for person in people]
+        self._keys: dict[str, list[int]] = {}
+        self._forms: list[str] = []
+        self._owners: list[int] = []
+        for index, entry in enumerate(self._entries):
+            for alias in entry.person.aliases:
+                self._keys.setdefault(alias.strip().lower(), []).append(index)
+                if not _EXACT_ONLY.search(alias) and _WORD.fullmatch(alias.strip()):
+                    self._add_form(alias.strip().lower(), index)
+            for part in entry.parts:
+                self._add_form(part, index)
+        self.name_parts = frozenset(self._forms)
+        self.has_chat_ids = any(
+            _EXACT_ONLY.match(alias) for person in people for alias in person.aliases
+        )
+
+    def by_key(self, key: str) -> PersonRef | None:
+        """The one person whose alias is exactly `key` (case-insensitive), if any."""
+        owners = self._keys.get(key.strip().lower(), [])
+        return self._entries[owners[0]].person if len(owners) == 1 else None
+
+    def resembles_name(self, word: str) -> bool:
+        """Whether `word` comes close to any name part or handle (for the speller)."""
+        cutoff = self.thresholds.suggest_score
+        return (
+            process.extractOne(word, self._forms, scorer=fuzz.ratio, score_cutoff=cutoff)
+            is not None
+        )
+
+    def resolve(self, words: Sequence[str]) -> NameMatch:
+        """Match a run of words that names one person ("dana", "alex m", "dana whitfield").
+
+        A run of several words that matches no full name is never resolved from one of its
+        words alone ("sam smith" is not Sam Okafor): the people those words match become
+        candidates to ask about instead.
+        """
+        words = [word for word in (w.lower() for w in words) if word]
+        if not words:
+            return NameMatch(None)
+        if len(words) == 1:
+            return self._decide(self._word_scores(words[0]))
+        if len(words) <= 3:
+            whole = self._decide(self._run_scores(words))
+            if whole.person is not None or whole.candidates:
+                return whole
+        found: dict[int, PersonRef] = {}
+        for word in words:
+            if len(word) < 2:
+                continue
+            single = self._decide(self._word_scores(word))
+            for person in (single.person, *single.candidates):
+                if person is not None:
+                    found.setdefault(person.id, person)
+        return NameMatch(None, tuple(found.values()))
+
+    def _add_form(self, form: str, index: int) -> None:
+        self._forms.append(form)
+        self._owners.append(index)
+
+    def _cutoff(self) -> float:
+        limits = self.thresholds
+        return max(0.0, min(limits.suggest_score, limits.accept_score - limits.accept_margin))
+
+    def _word_scores(self, word: str) -> dict[int, float]:
+        scores: dict[int, float] = {index: 100.0 for index in self._keys.get(word, [])}
+        if len(word) < 2:
+            return scores
+        found = process.extract(
+            word, self._forms, scorer=fuzz.ratio, score_cutoff=self._cutoff(), limit=None
+        )
+        for _, score, position in found:
+            owner = self._owners[position]
+            scores[owner] = max(scores.get(owner, 0.0), score)
+        return scores
+
+    def _run_scores(self, words: Sequence[str]) -> dict[int, float]:
+        span = " ".join(words)
+        scores: dict[int, float] = {}
+        for index, entry in enumerate(self._entries):
+            score = fuzz.WRatio(span, entry.full, processor=utils.default_process)
+            if len(words) == 2 and len(entry.parts) >= 2:
+                score = max(score, _pair_score(words[0], words[1], entry.parts))
+            if score >= self._cutoff():
+                scores[index] = score
+        return scores
+
+    def _decide(self, scores: dict[int, float]) -> NameMatch:
+        limits = self.thresholds
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        if not ranked:
+            return NameMatch(None)
+        best_index, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best >= limits.accept_score and best - runner_up >= limits.accept_margin:
+            return NameMatch(self._entries[best_index].person)
+        plausible = [index for index, score in ranked if score >= limits.suggest_score]
+        return NameMatch(None, tuple(self._entries[index].person for index in plausible))
+
+
+def match_person(
+    text: str, people: Sequence[PersonRef], thresholds: NameThresholds | None = None
+) -> NameMatch:
+    """Match a bare name, email or alias (a console `--as` value, say) to one person.
+
+    Returns the person when the match is clear, candidates when it is not, or neither.
+    """
+    index = PersonIndex(people, thresholds or NameThresholds())
+    exact = index.by_key(text)
+    if exact is not None:
+        return NameMatch(exact)
+    return index.resolve(_WORD.findall(_POSSESSIVE.sub("", text)))
+
+
+def _entry(person: PersonRef) -> _Entry:
+    parts = tuple(word.lower() for word in _WORD.findall(person.name))
+    return _Entry(person, utils.default_process(person.name), parts)
+
+
+def _pair_score(first: str, second: str, parts: tuple[str, ...]) -> float:
+    given, family = parts[0], parts[-1]
+    forward = min(fuzz.ratio(first, given), _part_score(second, family))
+    backward = min(fuzz.ratio(first, family), _part_score(second, given))
+    return max(forward, backward)
+
+
+def _part_score(word: str, part: str) -> float:
+    if len(word) == 1:
+        return 100.0 if part.startswith(word) else 0.0
+    return fuzz.ratio(word, part)
