@@ -342,10 +342,12 @@ def _upsert_goals(
 
 
 def occurrences(series: dict[str, Any], now: datetime) -> list[datetime]:
-    """The UTC start of each meeting of a 1:1 series in the 14 days after `now`.
+    """The UTC start of each meeting of a 1:1 series in the 14 days after today.
 
-    Dates are counted in the series' time zone: the first meeting falls on its weekday
-    strictly after today (plus `week_offset` weeks), then every `interval` weeks.
+    Days are counted in the series' time zone: the first meeting falls on its weekday
+    strictly after today (plus `week_offset` weeks), then every `interval` weeks up to and
+    including today + 14, at the series' local time. So a weekly series always has two
+    meetings and a fortnightly one a single meeting, whatever the time of day of `now`.
     """
     zone = ZoneInfo(series["timezone"])
     today = now.astimezone(zone).date()
