@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import admin, audit, chat, demo, disputes
+from bot.cli import admin, audit, chat, content, demo, disputes, importing
 
 app = typer.Typer(
     name="tandem",
@@ -15,11 +15,13 @@ app = typer.Typer(
 )
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.keys_app, name="keys")
+app.add_typer(content.content_app, name="content")
 app.add_typer(demo.demo_app, name="demo")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(disputes.disputes_app, name="disputes")
 app.command("chat")(chat.chat_command)
 app.command("org")(chat.org_command)
+app.command("import")(importing.import_command)
 
 
 if __name__ == "__main__":

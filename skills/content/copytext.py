@@ -3,7 +3,8 @@
 Each `copy/<namespace>.yaml` holds a mapping, possibly nested; keys are flattened with dots
 under the file's name, so `errors.yaml` -> `internal:` becomes `errors.internal`. Templates
 run in a sandboxed environment with `StrictUndefined`, so a missing placeholder is an error
-instead of an empty gap in a message.
+instead of an empty gap in a message. Every template is parsed when the library loads (so a
+syntax error fails start-up) and compiled the first time it is rendered.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, meta
+from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from skills.content.errors import ContentProblem, CopyRenderError, UnknownContentError
@@ -28,21 +29,28 @@ def make_environment() -> SandboxedEnvironment:
 
 
 class CopyBook:
-    """Compiled copy templates by dotted key."""
+    """Copy templates by dotted key, compiled on first use."""
 
-    def __init__(self, sources: Mapping[str, str], templates: Mapping[str, Template]) -> None:
+    def __init__(
+        self,
+        env: SandboxedEnvironment,
+        sources: Mapping[str, str],
+        parsed: Mapping[str, nodes.Template],
+    ) -> None:
+        self._env = env
         self._sources = dict(sources)
-        self._templates = dict(templates)
+        self._parsed = dict(parsed)
+        self._compiled: dict[str, Template] = {}
 
     def __contains__(self, key: object) -> bool:
-        return key in self._templates
+        return key in self._parsed
 
     def __len__(self) -> int:
-        return len(self._templates)
+        return len(self._parsed)
 
     def names(self) -> tuple[str, ...]:
         """Every copy key, in file order."""
-        return tuple(self._templates)
+        return tuple(self._parsed)
 
     def source(self, key: str) -> str:
         """The raw template text of `key`."""
@@ -52,9 +60,12 @@ class CopyBook:
 
     def render(self, key: str, **values: Any) -> str:
         """Render `key` with `values`; every placeholder the template uses must be given."""
-        template = self._templates.get(key)
+        template = self._compiled.get(key)
         if template is None:
-            raise UnknownContentError("copy key", key)
+            parsed = self._parsed.get(key)
+            if parsed is None:
+                raise UnknownContentError("copy key", key)
+            template = self._compiled.setdefault(key, self._env.from_string(parsed))
         try:
             return template.render(**values).strip()
         except TemplateError as exc:
@@ -62,18 +73,18 @@ class CopyBook:
 
 
 class CopyBuilder:
-    """Collects copy files, compiling each template and recording problems by file and key."""
+    """Collects copy files, parsing each template and recording problems by file and key."""
 
     def __init__(self) -> None:
         self.env = make_environment()
         self.sources: dict[str, str] = {}
-        self.templates: dict[str, Template] = {}
+        self.parsed: dict[str, nodes.Template] = {}
         self.variables: dict[str, frozenset[str]] = {}
         self.files: dict[str, str] = {}
         self.problems: list[ContentProblem] = []
 
     def add_file(self, namespace: str, data: object, *, file: str) -> None:
-        """Flatten one file's mapping under `namespace` and compile its strings."""
+        """Flatten one file's mapping under `namespace` and parse its strings."""
         if not _KEY_PART.match(namespace):
             message = "file names must be lower case letters, digits and underscores"
             self.problems.append(ContentProblem(file, "(file name)", message))
@@ -92,26 +103,25 @@ class CopyBuilder:
             elif isinstance(value, dict):
                 self._add_mapping(key, value, file=file)
             elif isinstance(value, str) and value.strip():
-                self._compile(key, value, file=file)
+                self._parse(key, value, file=file)
             else:
                 self.problems.append(ContentProblem(file, key, "must be non-empty text"))
 
-    def _compile(self, key: str, text: str, *, file: str) -> None:
-        if key in self.templates:
+    def _parse(self, key: str, text: str, *, file: str) -> None:
+        if key in self.parsed:
             where = self.files[key]
             self.problems.append(ContentProblem(file, key, f"already defined in {where}"))
             return
         try:
             parsed = self.env.parse(text)
-            template = self.env.from_string(text)
         except TemplateError as exc:
             self.problems.append(ContentProblem(file, key, f"template error: {exc}"))
             return
         self.sources[key] = text
-        self.templates[key] = template
+        self.parsed[key] = parsed
         self.variables[key] = frozenset(meta.find_undeclared_variables(parsed))
         self.files[key] = file
 
     def build(self) -> CopyBook:
         """The finished copy book."""
-        return CopyBook(self.sources, self.templates)
+        return CopyBook(self.env, self.sources, self.parsed)

@@ -126,10 +126,16 @@ def _check_kpi(
 
 
 def check_modules(modules: Mapping[str, tuple[str, Module]], known: Known) -> list[ContentProblem]:
-    """Every competency tag in the taxonomy, every signal kind known."""
+    """Every competency tag in the taxonomy, every signal kind known, every name unique."""
     problems = []
+    names: dict[str, str] = {}
     for file, module in modules.values():
         problems += _unknown_competencies(module.competencies, known, file, "competencies")
+        for name in (module.title, *module.aliases):
+            owner = names.setdefault(normalise_title(name), file)
+            if owner != file:
+                message = f"{name!r} is also used by {owner}"
+                problems.append(ContentProblem(file, "aliases", message))
         for kind in module.signals:
             if kind not in SIGNAL_KINDS:
                 message = f"unknown signal kind {kind!r}"
@@ -162,7 +168,7 @@ def check_copy(copy: CopyBuilder) -> list[ContentProblem]:
     """Required keys present, using only the placeholders their callers pass; a whole FAQ."""
     problems = []
     for key, allowed in REQUIRED_COPY.items():
-        if key not in copy.templates:
+        if key not in copy.parsed:
             namespace = key.split(".", 1)[0]
             problems.append(ContentProblem(f"copy/{namespace}.yaml", key, "required, but missing"))
             continue
@@ -172,11 +178,12 @@ def check_copy(copy: CopyBuilder) -> list[ContentProblem]:
             offered = ", ".join(sorted(allowed)) or "none"
             message = f"uses placeholders the caller does not pass: {names} (offered: {offered})"
             problems.append(ContentProblem(copy.files[key], key, message))
-    entries = {key.split(".")[1] for key in copy.templates if key.startswith("faq.")}
+    parts = [key.split(".") for key in copy.parsed]
+    entries = {part[1] for part in parts if len(part) == 3 and part[0] == "faq"}
     for entry in sorted(entries | set(FAQ_IDS)):
         for part in ("question", "answer"):
             key = f"faq.{entry}.{part}"
-            if key not in copy.templates:
+            if key not in copy.parsed:
                 problems.append(ContentProblem("copy/faq.yaml", key, "required, but missing"))
             elif copy.variables[key]:
                 message = "FAQ text cannot use placeholders"

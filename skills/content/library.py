@@ -167,6 +167,19 @@ class ContentLibrary:
                 ranked.append((not named, -score, module.slug, module))
         return tuple(entry[-1] for entry in sorted(ranked))
 
+    def module_choices(self) -> tuple[tuple[str, str], ...]:
+        """`(slug, name)` pairs a person may use to name a module: each title, then aliases."""
+        titles = tuple((module.slug, module.title) for module in self._modules.values())
+        aliases = tuple(
+            (module.slug, alias) for module in self._modules.values() for alias in module.aliases
+        )
+        return titles + aliases
+
+    def examples(self, audience: str) -> tuple[str, ...]:
+        """Example requests for `audience` (manager, employee or hr), one per line of copy."""
+        text = self.copy(f"help.examples.{audience}")
+        return tuple(line.strip() for line in text.splitlines() if line.strip())
+
     def copy(self, key: str, **values: Any) -> str:
         """The copy text `key` rendered with `values`."""
         return self._copy.render(key, **values)

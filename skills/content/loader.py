@@ -26,26 +26,11 @@ from skills.content.errors import ContentError, ContentProblem
 from skills.content.library import ContentLibrary
 from skills.content.models import Framework, Module, Role, Signal, WordList
 from skills.content.module_file import parse_module
+from skills.content.yaml_source import load_yaml
 
 logger = logging.getLogger(__name__)
 
 _M = TypeVar("_M", bound=BaseModel)
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe YAML loader that refuses a key repeated in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
 
 
 def load_library(root: Path) -> ContentLibrary:
@@ -112,7 +97,7 @@ class _Loader:
             self.problems.append(ContentProblem(relative, "(file)", "missing"))
             return None
         try:
-            return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+            return load_yaml(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             message = f"not valid YAML: {exc}".replace("\n", " ")
             self.problems.append(ContentProblem(relative, "(file)", message))

@@ -156,6 +156,7 @@ class Module(_Record):
 
     slug: Slug
     title: Line
+    aliases: tuple[Line, ...] = ()
     competencies: tuple[Slug, ...] = Field(min_length=1)
     audience: Audience
     minutes: int = Field(ge=2, le=6)

@@ -44,6 +44,7 @@ from typing import Any
 import yaml
 
 from skills.content.errors import ContentProblem
+from skills.content.yaml_source import load_yaml
 
 SECTIONS: dict[str, str] = {
     "objective": "objective",
@@ -78,7 +79,7 @@ def parse_module(text: str, *, file: str) -> ParsedModule:
         return parsed
 
     try:
-        front = yaml.safe_load(match.group(1))
+        front = load_yaml(match.group(1))
     except yaml.YAMLError as exc:
         parsed.problems.append(ContentProblem(file, "front matter", f"invalid YAML: {exc}"))
         return parsed
