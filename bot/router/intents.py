@@ -31,7 +31,8 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     (
         "prep_one_on_one",
         2.0,
-        r"\b(?:talking points|agenda|talk about|discuss|bring up|raise|cover|pointers|topics)\b",
+        r"\b(?:talking (?:points|pts)|agenda|talk about|discuss|bring up|raise|cover|pointers"
+        r"|topics)\b",
     ),
     ("log_one_on_one", 3.0, rf"\b{_MEET}\b.*\b(?:done|finished|completed|over|wrapped up)\b"),
     ("log_one_on_one", 3.0, rf"\b(?:done with|finished|completed|had|wrapped up)\b.*\b{_MEET}\b"),
@@ -83,13 +84,13 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ),
     ("promotion_readiness", 1.5, r"\b(?:senior|readiness)\b"),
     ("promotion_readiness", 1.0, r"\b(?:ready|how close)\b"),
-    ("my_data", 4.0, r"\b(?:about|on|of) me\b"),
+    ("my_data", 3.0, r"\b(?:about|on|of) me\b"),
     ("my_data", 4.0, r"\bmy (?:personal )?(?:data|information|info|records?)\b"),
     ("my_data", 2.0, r"\b(?:data|information|info|privacy|personal|records)\b"),
     ("my_data", 3.0, r"\b(?:gdpr|data protection|subject access|access request)\b"),
     ("my_data", 2.0, r"\bwho (?:has |have |else )?(?:looked|accessed|viewed|seen|read)\b"),
     ("my_data", 2.0, r"\bwhat do you (?:know|store|use|track|hold|keep|have)\b"),
-    ("dispute", 4.0, r"\b(?:dispute|disagree|contest|challenge|appeal|object to|objection)\b"),
+    ("dispute", 4.0, r"\b(?:dispute|disagree|contest|challenge|appeal|object|objection)\b"),
     ("dispute", 4.0, r"\b(?:don't|dont|do not|not) agree\b"),
     ("dispute", 3.0, r"\b(?:wrong|incorrect|unfair|inaccurate|biased|not fair|not right)\b"),
     (

@@ -113,9 +113,41 @@ COMMON_WORDS = _words(
     first second next final main other own whole entire overall general specific
     everything anything nothing something each per few lot plenty total average
     answer reply respond write read watch listen hear speak talk talks talking spoke
+    lately recently currently generally honestly finally hopefully ideally especially
+    mostly personally properly clearly regularly certainly exactly simply seriously
+    urgently pts speed
     """
 )
 """Everyday words that are never taken for names."""
+
+GIVEN_NAME_WORDS = _words(
+    """
+    will mark rose grace amber joy hope faith bill pat sue ray jack frank june april may
+    summer dawn daisy holly ivy lily iris ruby pearl sky river art drew chase grant lance
+    miles rich rob sandy wade bob don gene guy jean max hunter jay dean carol penny robin
+    sunny cliff glen reed victor august autumn angel star crystal harmony honey misty
+    """
+)
+"""Everyday words that are also given names: before a surname they are part of a name."""
+
+SURNAME_WORDS = _words(
+    """
+    white green brown black gray grey young king long short little small hill wood woods
+    stone price cook baker miller smith taylor carter walker turner hunter bishop knight
+    page rich bond banks fox wolf bell hall lane ford grant may moore morgan rose waters
+    summers winter frost snow rice fields rivers park parks best good love strong sharp
+    wise west north south east marsh brook brooks mills wells house church chase case
+    """
+)
+"""Everyday words that are also surnames: after a given name they are part of a name."""
+
+NOT_NAME_PARTS = _words(
+    """
+    today tonight tomorrow yesterday monday tuesday wednesday thursday friday saturday
+    sunday please pls thanks thank now then too again
+    """
+)
+"""Words never joined to a name, even when capitalised next to one."""
 
 NEVER_NAMES = COMMON_WORDS | INTENT_WORDS | SELF_WORDS | PRONOUNS | NAME_CUES
 """Everything the name finder skips, unless it is capitalised after a cue (see names)."""

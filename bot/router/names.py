@@ -9,9 +9,11 @@ Scores are rapidfuzz scores (0-100) on case-folded text (`utils.default_process`
   and word by word with first and last name, where a single letter matches an initial;
 - an exact alias (email, chat user id, handle) scores 100.
 
-A person is taken when they score at least `accept_score` and lead everyone else by at least
-`accept_margin`; otherwise everyone scoring at least `suggest_score` is a candidate to ask
-about. A first name shared by two people therefore always asks back.
+A person is taken when they score at least `accept_score`, lead everyone else by at least
+`accept_margin`, and every written word stands for a part of their name (exactly, as an
+initial or prefix of the surname, or with a slip in a long word); otherwise everyone scoring
+at least `suggest_score` is a candidate to ask about. A first name shared by two people
+therefore always asks back, and so does "Hughs" for Tom Hughes.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.router.model import NameMatch, NameThresholds, PersonRef
+
+LONG_ONE_SLIP = 7
+"""A name word this long may differ from the name by one edit and still be taken."""
+LONG_TWO_SLIPS = 10
+"""A name word this long may differ by two edits."""
 
 _WORD = re.compile(r"[^\W_]+")
 _EXACT_ONLY = re.compile(r"^[UW][A-Z0-9]{2,}$|@")
@@ -82,16 +90,16 @@ class PersonIndex:
         if not words:
             return NameMatch(None)
         if len(words) == 1:
-            return self._decide(self._word_scores(words[0]))
+            return self._decide(self._word_scores(words[0]), words)
         if len(words) <= 3:
-            whole = self._decide(self._run_scores(words))
+            whole = self._decide(self._run_scores(words), words)
             if whole.person is not None or whole.candidates:
                 return whole
         found: dict[int, PersonRef] = {}
         for word in words:
             if len(word) < 2:
                 continue
-            single = self._decide(self._word_scores(word))
+            single = self._decide(self._word_scores(word), [word])
             for person in (single.person, *single.candidates):
                 if person is not None:
                     found.setdefault(person.id, person)
@@ -128,17 +136,48 @@ class PersonIndex:
                 scores[index] = score
         return scores
 
-    def _decide(self, scores: dict[int, float]) -> NameMatch:
+    def _decide(self, scores: dict[int, float], words: Sequence[str]) -> NameMatch:
         limits = self.thresholds
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
             return NameMatch(None)
         best_index, best = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= limits.accept_score and best - runner_up >= limits.accept_margin:
+        clear = best >= limits.accept_score and best - runner_up >= limits.accept_margin
+        if clear and self._agrees(words, self._entries[best_index]):
             return NameMatch(self._entries[best_index].person)
         plausible = [index for index, score in ranked if score >= limits.suggest_score]
         return NameMatch(None, tuple(self._entries[index].person for index in plausible))
+
+    def _agrees(self, words: Sequence[str], entry: _Entry) -> bool:
+        """Whether every written word stands for its own part of the person's name.
+
+        A high score alone is not enough: "Leo Brown" scores well against Leon Brown, and
+        "Mei" one letter from "Wei" may be someone else. Each word must be the part itself,
+        a one-letter slip in a word of five or more letters (two from eight), or, after the
+        first word, an initial or a prefix of at least three letters ("Alex M", "Alex Mor").
+        """
+        keys = {alias.strip().lower() for alias in entry.person.aliases}
+        if len(words) == 1 and words[0] in keys:
+            return True
+        parts = list(entry.parts) + [key for key in keys if _WORD.fullmatch(key)]
+        for position, word in enumerate(words):
+            found = next((p for p in parts if _same_word(word, p, first=position == 0)), None)
+            if found is None:
+                return False
+            parts.remove(found)
+        return True
+
+
+def _same_word(word: str, part: str, *, first: bool) -> bool:
+    if word == part:
+        return True
+    # An initial or a clear abbreviation, not a near-whole word ("Green" is not "Greene").
+    abbreviated = len(word) == 1 or 3 <= len(word) <= len(part) - 2
+    if not first and abbreviated and part.startswith(word):
+        return True
+    allowed = 2 if len(word) >= LONG_TWO_SLIPS else 1 if len(word) >= LONG_ONE_SLIP else 0
+    return allowed > 0 and DamerauLevenshtein.distance(word, part) <= allowed
 
 
 def match_person(

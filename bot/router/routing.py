@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.router.intents import IntentGuess, choose_intent, score_intents
-from bot.router.lexicon import CORRECTION_TARGETS
+from bot.router.lexicon import CORRECTION_TARGETS, GIVEN_NAME_WORDS, SURNAME_WORDS
 from bot.router.model import HELP, NameThresholds, PersonRef, Route
 from bot.router.names import PersonIndex
 from bot.router.slots import SlotFind, find_cycle, find_module, find_ref, module_words
@@ -35,6 +35,7 @@ _FILLER = frozenset(
     | {"same", "do", "the", "too", "as", "well", "instead", "please", "pls", "again", "with"}
     | {"to", "one", "next"}
 )
+NAME_WORDS = GIVEN_NAME_WORDS | SURNAME_WORDS
 _AGREED = re.compile(r"\b(?:we )?agreed\b.*", re.IGNORECASE | re.DOTALL)
 
 
@@ -135,7 +136,7 @@ def _correct(position: int, tokens: Sequence[Token], tools: _Tools) -> str:
     token = tokens[position]
     if token.mention is not None or (token.capital and position > 0):
         return token.lower
-    if tools.index.resembles_name(token.lower):
+    if token.lower in NAME_WORDS or tools.index.resembles_name(token.lower):
         return token.lower
     return tools.speller.correct(token.lower) or token.lower
 

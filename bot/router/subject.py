@@ -16,7 +16,16 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bot.router.lexicon import NAME_CUES, NEVER_NAMES, PRONOUNS, SELF_WORDS
+from bot.router.lexicon import (
+    GIVEN_NAME_WORDS,
+    INTENT_WORDS,
+    NAME_CUES,
+    NEVER_NAMES,
+    NOT_NAME_PARTS,
+    PRONOUNS,
+    SELF_WORDS,
+    SURNAME_WORDS,
+)
 from bot.router.model import NameMatch, PersonRef
 from bot.router.names import PersonIndex
 from bot.router.text import Mention, Token
@@ -164,10 +173,12 @@ def _word_references(
 def _runs(
     tokens: Sequence[Token], words: Sequence[str], index: PersonIndex, taken: Collection[int]
 ) -> list[list[int]]:
+    names = [_may_be_name(p, tokens, words, index, taken) for p in range(len(tokens))]
+    joined = [names[p] or _joins_name(p, tokens, words, names, taken) for p in range(len(tokens))]
     runs: list[list[int]] = []
     current: list[int] = []
-    for position in range(len(tokens)):
-        if _may_be_name(position, tokens, words, index, taken):
+    for position, is_name in enumerate(joined):
+        if is_name:
             current.append(position)
             continue
         if current:
@@ -176,6 +187,36 @@ def _runs(
     if current:
         runs.append(current)
     return [_trim(run, tokens) for run in runs]
+
+
+def _joins_name(
+    position: int,
+    tokens: Sequence[Token],
+    words: Sequence[str],
+    names: Sequence[bool],
+    taken: Collection[int],
+) -> bool:
+    """Whether an everyday word next to a name is part of it ("Will Okafor", "dana white").
+
+    Joined, the run no longer matches a visible person exactly, so the bot asks instead of
+    taking "Okafor" alone to mean the one Okafor the requester may see.
+    """
+    token = tokens[position]
+    word = token.lower
+    if (
+        token.mention is not None
+        or position in taken
+        or words[position] != word
+        or word in INTENT_WORDS | SELF_WORDS | PRONOUNS | NAME_CUES | NOT_NAME_PARTS
+        or not word.isalpha()
+    ):
+        return False
+    written_as_name = token.capital and position > 0
+    before = position + 1 < len(tokens) and names[position + 1]
+    after = position > 0 and names[position - 1]
+    return (before and (written_as_name or word in GIVEN_NAME_WORDS)) or (
+        after and (written_as_name or word in SURNAME_WORDS)
+    )
 
 
 def _trim(run: list[int], tokens: Sequence[Token]) -> list[int]:
