@@ -11,7 +11,6 @@ gets the friendly internal-error text from `content/`, never a trace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -123,7 +122,11 @@ def _subject(
         names = " or ".join(candidate.name for candidate in routed.candidates)
         return _say(core, "errors.ambiguous_person", candidates=names)
     subject_id = routed.person_id
-    if subject_id is None and routed.person_text is None and routed.refers_back:
+    if (
+        subject_id is None
+        and routed.person_text is None
+        and (routed.refers_back or routed.pronoun)
+    ):
         last = memory.get("subject_id")
         subject_id = last if isinstance(last, int) else None
     if subject_id is None:
@@ -262,5 +265,5 @@ def _text_of(turn: Turn) -> str:
     return ""
 
 
-def _aliases(person: Employee) -> Sequence[str]:
+def _aliases(person: Employee) -> tuple[str, ...]:
     return (person.email,) if person.email else ()

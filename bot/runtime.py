@@ -1,4 +1,8 @@
-"""Start-up: settings, logging and the database, assembled once per process."""
+"""Start-up: settings, logging and the database, assembled once per process.
+
+Heavy libraries (SQLAlchemy, Alembic, pydantic-settings) are imported inside the functions
+that need them, so `tandem --help` starts in a fraction of a second.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
-from sqlmodel import Session
-
-from storage.config import Settings, get_settings
-from storage.db import open_database
-from storage.tables import Employee
-from storage.types import utcnow
-
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from bot.dispatch import Core
+    from storage.config import Settings
 
 QUIET_LOGGERS = ("alembic", "chromadb", "httpx", "urllib3", "onnxruntime", "sqlalchemy")
 
@@ -39,13 +38,25 @@ class Runtime:
     @cached_property
     def engine(self) -> Engine:
         """The database, keys installed and an empty embedded file migrated."""
+        from storage.db import open_database
+
         return open_database(self.settings)
+
+
+def open_runtime(settings: Settings | None = None) -> Runtime:
+    """A runtime over the process settings (or the ones given, in tests)."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    from storage.config import get_settings
+
+    return Runtime(settings or get_settings())
 
 
 def build_core(runtime: Runtime) -> Core:
     """The conversation core: content validated, database migrated, demo loaded if empty."""
     from bot.dispatch import Core
     from skills.content import load_library
+    from storage.types import utcnow
 
     settings = runtime.settings
     library = load_library(settings.resolve(settings.paths.content))
@@ -60,11 +71,10 @@ def build_core(runtime: Runtime) -> Core:
 
 def is_empty(engine: Engine) -> bool:
     """True when nobody has been imported or loaded yet."""
+    from sqlalchemy import select
+    from sqlmodel import Session, col
+
+    from storage.tables import Employee
+
     with Session(engine) as session:
-        return session.execute(select(Employee.id).limit(1)).first() is None
-
-
-def open_runtime(settings: Settings | None = None) -> Runtime:
-    """A runtime over the process settings (or the ones given, in tests)."""
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-    return Runtime(settings or get_settings())
+        return session.execute(select(col(Employee.id)).limit(1)).first() is None

@@ -42,7 +42,14 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
     session.add(dispute)
     session.flush()
     assert dispute.id is not None
-    emit(session, "dispute_opened", actor_id=me, subject_id=me, dispute_id=dispute.id)
+    emit(
+        session,
+        "dispute_opened",
+        actor_id=me,
+        subject_id=me,
+        dispute_id=dispute.id,
+        audit_event_id=event.id if event else None,
+    )
 
     about = f"A{event.seq}" if event else library.copy("dispute.no_output")
     hr_ids = session.execute(

@@ -74,6 +74,7 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
         actor_id=request.requester.employee_id,
         subject_id=subject.id,
         follow_ups=len(rows),
+        meeting_id=meeting.id if meeting else None,
     )
 
     lines = tuple(f"{row.text}" + (f" (due {row.due_on})" if row.due_on else "") for row in rows)

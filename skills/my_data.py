@@ -90,16 +90,16 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
 def _fields_held(session: Session, employee_id: int) -> Counter[str]:
     held: Counter[str] = Counter({"employee.profile": 1})
     signal_rows = session.execute(
-        select(Signal.kind, func.count())
+        select(col(Signal.kind), func.count())
         .where(col(Signal.employee_id) == employee_id)
-        .group_by(Signal.kind)
+        .group_by(col(Signal.kind))
     ).all()
     for kind, count in signal_rows:
         held[f"signal.{kind}"] = count
     note_rows = session.execute(
-        select(Note.kind, Note.category, Note.visibility, func.count())
+        select(col(Note.kind), col(Note.category), col(Note.visibility), func.count())
         .where(col(Note.subject_id) == employee_id)
-        .group_by(Note.kind, Note.category, Note.visibility)
+        .group_by(col(Note.kind), col(Note.category), col(Note.visibility))
     ).all()
     for kind, category, visibility, count in note_rows:
         if category != "general":

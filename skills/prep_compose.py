@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from skills.answer import Answer, Citation, Fact, Footer, Section
+from skills.answer import Action, Answer, Citation, Fact, Footer, Section
 from skills.base import SkillContext
 from skills.baselines import Reading
 from skills.evidence import ComputedFact, Evidence
-from skills.numbers import format_value, percent
+from skills.numbers import format_value, number, percent
 from skills.prompt_pack import PromptPack, render_string
 from storage.tables import Goal, Meeting, Note
 
@@ -22,6 +22,7 @@ MAX_STARTERS = 5
 MIN_STARTERS = 3
 QUOTE_CHARS = 140
 GROUP = "prep"
+FEEDBACK_KINDS = ("peer", "customer", "manager_note", "self")
 
 
 def compose_prep(
@@ -51,7 +52,8 @@ def compose_prep(
     sections = [Section(pack.render(GROUP, "sections.starters"), starters)]
     if steps:
         sections.append(Section(pack.render(GROUP, "sections.next_steps"), steps))
-    sections += _module_sections(ctx, pack, worse)
+    module_sections, actions = _module_suggestion(ctx, pack, worse, first)
+    sections += module_sections
     sections += _follow_up_sections(pack, evidence)
     sections += _feedback_sections(pack, evidence)
     sections.append(_checklist(pack, first))
@@ -62,7 +64,8 @@ def compose_prep(
         summary=summary,
         facts=tuple(facts),
         sections=tuple(sections),
-        citations=_citations(evidence, top, at_risk),
+        citations=_citations(pack, evidence, top, at_risk),
+        actions=actions,
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -96,7 +99,7 @@ def compose_too_little(ctx: SkillContext, evidence: Evidence, pack: PromptPack) 
         intent="prep_one_on_one",
         summary=summary,
         sections=tuple(sections),
-        citations=_citations(evidence, [], []),
+        citations=_citations(pack, evidence, [], []),
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -145,7 +148,7 @@ def _values(reading: Reading, *, review_day: str = "") -> dict[str, str]:
         "label": spec.label,
         "recent": format_value(reading.recent.value, unit=spec.unit, weekly=spec.weekly),
         "baseline": format_value(reading.baseline.value, unit=spec.unit, weekly=spec.weekly),
-        "target": format_value(reading.baseline.value, unit=spec.unit, weekly=False),
+        "target": number(reading.baseline.value),
         "review_day": review_day,
     }
 
@@ -175,7 +178,9 @@ def _starters(
     return tuple(unique[:MAX_STARTERS])
 
 
-def _module_sections(ctx: SkillContext, pack: PromptPack, worse: list[Reading]) -> list[Section]:
+def _module_suggestion(
+    ctx: SkillContext, pack: PromptPack, worse: list[Reading], first: str
+) -> tuple[list[Section], tuple[Action, ...]]:
     for reading in worse:
         modules = ctx.library.modules_for_signal(reading.spec.kind, audience="employee")
         if modules:
@@ -187,9 +192,12 @@ def _module_sections(ctx: SkillContext, pack: PromptPack, worse: list[Reading]) 
                 minutes=module.minutes,
                 objective=module.objective,
             )
-            command = f"assign {module.slug} to {{name}}"
-            return [Section(pack.render(GROUP, "sections.module"), (line, command))]
-    return []
+            action = Action(
+                pack.render(GROUP, "sections.module_action", title=module.title, first_name=first),
+                f"assign {module.slug} to {first}",
+            )
+            return [Section(pack.render(GROUP, "sections.module"), (line,))], (action,)
+    return [], ()
 
 
 def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
@@ -204,20 +212,30 @@ def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
 
 
 def _feedback_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
-    notes = [note for note in evidence.notes if note.kind in ("peer", "customer", "manager_note")]
+    notes = [note for note in evidence.notes if note.kind in FEEDBACK_KINDS]
     if not notes:
         return []
-    lines = tuple(_quote_line(note) for note in notes[:3])
+    lines = tuple(_quote_line(pack, note) for note in notes[:3])
     refs = tuple(f"note:{note.id}" for note in notes[:3])
     return [Section(pack.render(GROUP, "sections.themes"), lines, refs)]
 
 
-def _quote_line(note: Note) -> str:
+def _quote_line(pack: PromptPack, note: Note) -> str:
     text = note.text.strip().replace("\n", " ")
     if len(text) > QUOTE_CHARS:
         text = text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "..."
-    who = note.kind.replace("_", " ")
-    return f'{who}, {_day(note.written_at)}: "{text}"'
+    return pack.render(
+        GROUP,
+        "sections.note_line",
+        source=_note_source(pack, note),
+        day=_day(note.written_at),
+        quote=text,
+    )
+
+
+def _note_source(pack: PromptPack, note: Note) -> str:
+    kind = "private" if note.visibility == "private" else note.kind
+    return pack.render(GROUP, f"note_sources.{kind}")
 
 
 def _checklist(pack: PromptPack, first: str) -> Section:
@@ -267,7 +285,7 @@ def _local(meeting: Meeting) -> str:
 
 
 def _citations(
-    evidence: Evidence, top: list[Reading], at_risk: list[Goal]
+    pack: PromptPack, evidence: Evidence, top: list[Reading], at_risk: list[Goal]
 ) -> tuple[Citation, ...]:
     found: list[Citation] = []
     for reading in top:
@@ -284,10 +302,10 @@ def _citations(
         Citation(f"followup:{item.id}", "follow-up from a logged 1:1")
         for item in evidence.follow_ups
     ]
+    notes = [note for note in evidence.notes if note.kind in FEEDBACK_KINDS][:3]
     found += [
-        Citation(f"note:{note.id}", f"{note.kind.replace('_', ' ')} note, {_day(note.written_at)}")
-        for note in evidence.notes[:3]
-        if note.kind in ("peer", "customer", "manager_note")
+        Citation(f"note:{note.id}", f"{_note_source(pack, note)}, {_day(note.written_at)}")
+        for note in notes
     ]
     return tuple(dict((c.ref, c) for c in found).values())
 

@@ -68,7 +68,7 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
         "one_on_one_prepped",
         actor_id=request.requester.employee_id,
         subject_id=subject.id,
-        signals=len(readings),
+        meeting_id=evidence.next_meeting.id if evidence.next_meeting else None,
     )
     return SkillResult(
         answer=answer,

@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> Template:
+    # Compiling is most of the cost of a render; pack texts are few and never change.
+    return _ENV.from_string(source)
 
 
 class PromptPackError(ValueError):
@@ -54,7 +60,7 @@ class PromptPack:
         if not isinstance(source, str):
             raise PromptPackError(f"{self.name}/{group}.yaml: no template at '{path}'")
         try:
-            return _ENV.from_string(source).render(**values).strip()
+            return _compiled(source).render(**values).strip()
         except TemplateError as exc:
             raise PromptPackError(f"{self.name}/{group}.yaml: '{path}': {exc}") from None
 
@@ -62,7 +68,7 @@ class PromptPack:
 def render_string(source: str, **values: Any) -> str:
     """Render one template string (a list item of a pack) with `values`."""
     try:
-        return _ENV.from_string(source).render(**values).strip()
+        return _compiled(source).render(**values).strip()
     except TemplateError as exc:
         raise PromptPackError(f"template {source[:40]!r}...: {exc}") from None
 
@@ -106,6 +112,6 @@ def _compile_all(file: str, node: Any, path: str) -> None:
             _compile_all(file, child, f"{path}[{index}]")
     elif isinstance(node, str):
         try:
-            _ENV.from_string(node)
+            _compiled(node)
         except TemplateError as exc:
             raise PromptPackError(f"{file}: '{path}': {exc}") from None

@@ -35,7 +35,7 @@ def org_rows(session: Session, *, manager_id: int | None = None) -> list[OrgRow]
         .subquery()
     )
     query = (
-        select(Employee, boss.name, func.coalesce(report_counts.c.n, 0))
+        select(Employee, col(boss.name), func.coalesce(report_counts.c.n, 0))
         .outerjoin(boss, col(Employee.manager_id) == boss.id)
         .outerjoin(report_counts, report_counts.c.manager_id == col(Employee.id))
         .order_by(col(Employee.department), col(Employee.name))

@@ -6,7 +6,6 @@ import typer
 from rich.console import Console
 
 from bot.cli.errors import reported
-from bot.runtime import configure_logging, open_runtime
 
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys for free text at rest.", no_args_is_help=True)
@@ -16,6 +15,7 @@ console = Console()
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Run the database migrations up to REVISION (default: the newest)."""
+    from bot.runtime import configure_logging, open_runtime
     from storage.db import make_engine, upgrade
 
     configure_logging()
@@ -44,6 +44,7 @@ def keys_rotate() -> None:
     Put the new key first and the old one after it (comma-separated), run this, then drop
     the old key.
     """
+    from bot.runtime import configure_logging, open_runtime
     from storage.rotation import rotate_all
 
     configure_logging()

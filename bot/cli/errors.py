@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 
-from storage.config import ConfigError
-from storage.crypto import KeyringError
-from storage.db import DatabaseError
-
 err_console = Console(stderr=True)
 
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, KeyringError, DatabaseError)
+
+def expected_errors() -> tuple[type[Exception], ...]:
+    """Errors every command reports as one line; imported late to keep `--help` fast."""
+    from storage.config import ConfigError
+    from storage.crypto import KeyringError
+    from storage.db import DatabaseError
+
+    return (ConfigError, KeyringError, DatabaseError)
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
@@ -29,8 +32,7 @@ def reported(*extra: type[Exception]) -> Iterator[None]:
     """Turn expected errors into one clear line and exit status 2."""
     try:
         yield
-    except (*EXPECTED_ERRORS, *extra) as exc:
-        fail(str(exc), code=2)
-
-
-Command = Callable[..., None]
+    except Exception as exc:
+        if isinstance(exc, (*expected_errors(), *extra)):
+            fail(str(exc), code=2)
+        raise

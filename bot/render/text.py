@@ -40,7 +40,7 @@ def render_answer(answer: Answer) -> str:
 def _fact_line(fact: Fact, numbers: dict[str, int]) -> str:
     line = f"* {fact.label}: {fact.value}"
     if fact.baseline:
-        line += f" (baseline {fact.baseline})"
+        line += f" ({fact.baseline})"
     line += _marks(fact.citations, numbers)
     if fact.why:
         line += f"\n    {_wrap(fact.why, 4)}"
