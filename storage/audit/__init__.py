@@ -12,7 +12,8 @@ Appends are serialised so that two processes never fork the chain: PostgreSQL ta
 transaction-level advisory lock before reading the head; SQLite takes the database's write
 lock first, so reading the head and inserting after it are one atomic step. The unique
 constraint on `seq` is the last line of defence. The lock is held until the caller's
-transaction ends: keep audit appends at the end of short transactions.
+transaction ends: keep audit appends at the end of short transactions. PostgreSQL sessions
+must run at READ COMMITTED (the default), so the head read after the lock is the newest.
 
 Every `audit.checkpoint_every` events, once the append has committed, and on demand
 (`tandem audit checkpoint`, or after `tandem audit verify` succeeds), a checkpoint of the

@@ -129,20 +129,10 @@ def append_event(
     Raises:
         ValueError: a field is out of shape.
     """
-    _validate(action=action, purpose=purpose, composer=composer, pack_version=pack_version)
     if at is not None and at.tzinfo is None:
         raise ValueError("audit time must be timezone-aware")
-    if min(tokens_in or 0, tokens_out or 0) < 0:
-        raise ValueError("token counts cannot be negative")
-
-    _lock_chain(session)
-    head = session.exec(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
-    ).first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-
     entry = AuditEvent(
-        seq=seq,
+        seq=0,
         at=(at or utcnow()).astimezone(UTC),
         actor_id=actor_id,
         action=action,
@@ -155,9 +145,16 @@ def append_event(
         pack_version=pack_version,
         tokens_in=tokens_in,
         tokens_out=tokens_out,
-        prev_hash=prev_hash,
+        prev_hash="",
         hash="",
     )
+    _validate(entry)
+
+    _lock_chain(session)
+    head = session.exec(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
+    ).first()
+    entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     entry.hash = event_hash(entry)
     session.add(entry)
     session.flush()
@@ -167,18 +164,21 @@ def append_event(
         session.flush()
 
     policy = checkpoints or CheckpointPolicy.from_settings(get_settings())
-    if seq % policy.every == 0:
+    if entry.seq % policy.every == 0:
         _checkpoint_after_commit(session, policy)
-    logger.debug("Audit event appended (seq=%d, action=%s)", seq, action)
+    logger.debug("Audit event appended (seq=%d, action=%s)", entry.seq, action)
     return entry
 
 
-def _validate(**short_fields: str | None) -> None:
-    if not short_fields.get("action"):
+def _validate(entry: AuditEvent) -> None:
+    if not entry.action:
         raise ValueError("an audit event needs an action")
-    for name, value in short_fields.items():
-        if value is not None and len(value) > _SHORT_FIELDS[name]:
-            raise ValueError(f"audit {name} is longer than {_SHORT_FIELDS[name]} characters")
+    for name, limit in _SHORT_FIELDS.items():
+        value = getattr(entry, name)
+        if value is not None and len(value) > limit:
+            raise ValueError(f"audit {name} is longer than {limit} characters")
+    if min(entry.tokens_in or 0, entry.tokens_out or 0) < 0:
+        raise ValueError("token counts cannot be negative")
 
 
 def _lock_chain(session: Session) -> None:
