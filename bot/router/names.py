@@ -172,9 +172,7 @@ class PersonIndex:
 def _same_word(word: str, part: str, *, first: bool) -> bool:
     if word == part:
         return True
-    # An initial or a clear abbreviation, not a near-whole word ("Green" is not "Greene").
-    abbreviated = len(word) == 1 or 3 <= len(word) <= len(part) - 2
-    if not first and abbreviated and part.startswith(word):
+    if not first and _abbreviates(word, part):
         return True
     allowed = 2 if len(word) >= LONG_TWO_SLIPS else 1 if len(word) >= LONG_ONE_SLIP else 0
     return allowed > 0 and DamerauLevenshtein.distance(word, part) <= allowed
@@ -207,6 +205,11 @@ def _pair_score(first: str, second: str, parts: tuple[str, ...]) -> float:
 
 
 def _part_score(word: str, part: str) -> float:
-    if len(word) == 1:
-        return 100.0 if part.startswith(word) else 0.0
-    return fuzz.ratio(word, part)
+    if _abbreviates(word, part):
+        return 100.0
+    return 0.0 if len(word) == 1 else fuzz.ratio(word, part)
+
+
+def _abbreviates(word: str, part: str) -> bool:
+    """An initial or a clear abbreviation, not a near-whole word ("Green" is not "Greene")."""
+    return (len(word) == 1 or 3 <= len(word) <= len(part) - 2) and part.startswith(word)
