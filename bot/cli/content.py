@@ -47,7 +47,7 @@ def content_check(
         library = load_library(folder)
     except ContentError as exc:
         for problem in exc.problems:
-            err_console.print(str(problem), markup=False, highlight=False)
+            err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         err_console.print(f"{len(exc.problems)} problem(s) in {folder}", highlight=False)
         raise typer.Exit(1) from None
     elapsed_ms = (time.perf_counter() - started) * 1000
