@@ -11,7 +11,14 @@ import re
 from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 LESSON_MAX_WORDS = 220
 LESSON_MIN_WORDS = 100
@@ -144,6 +151,12 @@ class QuizQuestion(_Record):
     options: tuple[Line, ...] = Field(min_length=2, max_length=5)
     answer: int = Field(ge=0)
     explanation: Para
+
+    @model_validator(mode="after")
+    def _answer_is_an_option(self) -> QuizQuestion:
+        if self.answer >= len(self.options):
+            raise ValueError(f"answer {self.answer} is not one of the {len(self.options)} options")
+        return self
 
     @property
     def answer_text(self) -> str:
