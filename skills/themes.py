@@ -114,6 +114,8 @@ class IndexableNote:
     @classmethod
     def from_note(cls, note: Note) -> IndexableNote:
         """The indexable view of a stored note (its ref is `note:<id>`)."""
+        if note.id is None:
+            raise ValueError("a note must be saved (have an id) before it is indexed")
         return cls(
             ref=f"note:{note.id}",
             employee_id=str(note.subject_id),

@@ -32,6 +32,7 @@ from skills.themes import (
     similar_notes,
     split_sentences,
 )
+from storage.tables import Note
 from storage.vector_index import ChromaVectorIndex
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "feedback_competencies.yaml"
@@ -223,6 +224,17 @@ NOTES = [
     _note("note:3", "11", "customer", "Very clear explanations."),
     _note("note:4", "13", "self", "I hit every deadline."),
 ]
+
+
+def test_a_stored_note_is_indexed_under_its_citation_ref() -> None:
+    written = datetime(2025, 3, 1, 9)
+    note = Note(id=7, subject_id=11, kind="peer", text="Kind words.", written_at=written)
+
+    indexable = IndexableNote.from_note(note)
+
+    assert (indexable.ref, indexable.employee_id, indexable.kind) == ("note:7", "11", "peer")
+    with pytest.raises(ValueError, match="saved"):
+        IndexableNote.from_note(Note(subject_id=11, kind="peer", text="x", written_at=written))
 
 
 def test_index_notes_stores_ids_and_scoping_keys_but_no_text(index: ChromaVectorIndex) -> None:
