@@ -14,21 +14,21 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 
 from bot.identity import UnknownUserError, resolve_user
 from bot.render.text import render_answer
 from bot.reply import Reply
 from bot.router import NameThresholds, PersonRef, Route, match_person, route
 from bot.turn import Turn
-from skills.answer import Answer
+from skills.answer import Action, Answer
 from skills.base import SkillContext, SkillRequest, SkillResult, SkillSpec
 from skills.content import ContentLibrary
 from skills.help import faq_answer, help_answer
 from skills.policy import Requester, grant, requester_for, visible_people
 from skills.registry import spec_for
-from storage.audit import append_event
+from storage.audit import CheckpointPolicy, append_event
 from storage.config import Settings
 from storage.conversation import load_context, save_context
 from storage.db import session_scope
@@ -94,7 +94,7 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
     if spec is None:
         return help_answer(core.library, requester)
 
-    subject_or_answer = _subject(core, session, requester, spec, routed, memory)
+    subject_or_answer = _subject(core, session, requester, spec, routed, memory, text)
     if isinstance(subject_or_answer, Answer):
         return subject_or_answer
     subject = subject_or_answer
@@ -113,14 +113,14 @@ def _subject(
     spec: SkillSpec,
     routed: Route,
     memory: dict[str, object],
+    text: str,
 ) -> Employee | Answer | None:
     if spec.subject == "none":
         return None
     if spec.subject == "self":
         return session.get(Employee, requester.employee_id)
     if len(routed.candidates) > 1:
-        names = " or ".join(candidate.name for candidate in routed.candidates)
-        return _say(core, "errors.ambiguous_person", candidates=names)
+        return _ask_which(core, routed, text)
     subject_id = routed.person_id
     if (
         subject_id is None
@@ -175,6 +175,7 @@ def _run(
         composer=result.composer,
         pack_version=result.pack_version,
         at=turn.at,
+        checkpoints=CheckpointPolicy.from_settings(core.settings),
     )
     for delivery in result.deliveries:
         deliver(
@@ -192,7 +193,8 @@ def _audit_if_hidden(
     core: Core, session: Session, requester: Requester, spec: SkillSpec, name: str
 ) -> None:
     """Record a `denied` event when the name matches a real person outside the scope."""
-    everyone = [PersonRef(p.id, p.name) for p in session.query(Employee).all() if p.id is not None]
+    people = session.execute(select(col(Employee.id), col(Employee.name))).all()
+    everyone = [PersonRef(person_id, name) for person_id, name in people]
     outcome = match_person(name, everyone, core.thresholds)
     hidden = [outcome.person] if outcome.person else list(outcome.candidates)
     for person in hidden:
@@ -250,6 +252,17 @@ def _address(core: Core, turn: Turn, answer: Answer) -> list[Reply]:
             ),
         ]
     return [Reply(answer, turn.user_id, turn.surface, thread=turn.thread)]
+
+
+def _ask_which(core: Core, routed: Route, text: str) -> Answer:
+    """Ask back with every candidate's full name, each a one-click retry."""
+    names = [candidate.name for candidate in routed.candidates]
+    actions = tuple(
+        Action(name, text.replace(routed.person_text, name) if routed.person_text else name)
+        for name in names
+    )
+    summary = core.library.copy("errors.ambiguous_person", candidates=names)
+    return Answer(intent="clarify", summary=summary, actions=actions)
 
 
 def _say(core: Core, key: str, *, intent: str = "clarify", **values: object) -> Answer:

@@ -49,7 +49,15 @@ def open_runtime(settings: Settings | None = None) -> Runtime:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from storage.config import get_settings
 
-    return Runtime(settings or get_settings())
+    chosen = settings or get_settings()
+    if chosen.audit_key is None and chosen.is_embedded:
+        from pydantic import SecretStr
+
+        from storage.audit.keyfile import local_audit_key
+
+        key = SecretStr(local_audit_key(chosen.var_dir))
+        chosen = chosen.model_copy(update={"audit_key": key})
+    return Runtime(chosen)
 
 
 def build_core(runtime: Runtime) -> Core:

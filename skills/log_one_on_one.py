@@ -41,7 +41,7 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
         ctx.settings.resolve(ctx.settings.paths.prompts), ctx.settings.composer.prompt_pack
     )
     first = subject.name.split()[0]
-    outcome_text = outcome_of(request.detail or request.text)
+    outcome_text = (request.detail or outcome_of(request.text)).strip().rstrip(".")
     if not outcome_text:
         answer = Answer("log_one_on_one", pack.render(GROUP, "log.prompt", first_name=first))
         return SkillResult(answer=answer, composer="rules")
