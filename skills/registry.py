@@ -12,16 +12,16 @@ from skills.base import SkillSpec
 SKILLS: dict[str, SkillSpec] = {
     spec.intent: spec
     for spec in (
-        SkillSpec("prep_one_on_one", "prep", "other", prep_one_on_one.handle, "1:1 preparation"),
-        SkillSpec("log_one_on_one", "prep", "other", log_one_on_one.handle, "logging a 1:1"),
-        SkillSpec("draft_review", "review", "other", None, "review drafts"),
-        SkillSpec("self_evaluation", "review", "self", None, "self-evaluation drafts"),
-        SkillSpec("suggest_goals", "goals", "other", None, "goal suggestions"),
-        SkillSpec("assign_module", "learning", "other", None, "assigning modules"),
-        SkillSpec("skills_gap", "learning", "other", None, "skills-gap analysis"),
-        SkillSpec("promotion_readiness", "review", "other", None, "promotion readiness"),
-        SkillSpec("my_data", "my_data", "self", my_data.handle, "your data"),
-        SkillSpec("dispute", "my_data", "self", dispute.handle, "disputes"),
+        SkillSpec("prep_one_on_one", "prep", "other", prep_one_on_one.handle, "prepare 1:1s"),
+        SkillSpec("log_one_on_one", "prep", "other", log_one_on_one.handle, "log 1:1s"),
+        SkillSpec("draft_review", "review", "other", None, "draft reviews"),
+        SkillSpec("self_evaluation", "review", "self", None, "draft self-evaluations"),
+        SkillSpec("suggest_goals", "goals", "other", None, "suggest goals"),
+        SkillSpec("assign_module", "learning", "other", None, "assign modules"),
+        SkillSpec("skills_gap", "learning", "other", None, "analyse skills gaps"),
+        SkillSpec("promotion_readiness", "review", "other", None, "assess promotion readiness"),
+        SkillSpec("my_data", "my_data", "self", my_data.handle, "show your data"),
+        SkillSpec("dispute", "my_data", "self", dispute.handle, "take disputes"),
     )
 }
 

@@ -1,0 +1,97 @@
+"""The conversation core: transparency, disputes, privacy in shared places, bad input."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bot.dispatch import Core, handle_turn
+from bot.turn import Turn
+from storage.tables import AuditEvent, Dispute, Employee, InboxMessage
+from tests.scenarios.conftest import DANA, GRACE, PRIYA, Say
+
+
+def test_my_data_lists_fields_purposes_and_who_accessed(say: Say) -> None:
+    say(PRIYA, "prep my 1:1 with Dana")
+    reply = say(DANA, "what do you know about me?")
+
+    assert "used for: prep" in reply
+    assert "kept " in reply and " days" in reply
+    assert "readable by:" in reply
+    assert "Priya Raman, prep one on one for prep" in reply
+    assert "dispute" in reply.lower()
+
+
+def test_my_data_never_reveals_private_or_medical_text(say: Say, core: Core) -> None:
+    reply = say(DANA, "what do you know about me?")
+    with Session(core.engine) as session:
+        from storage.tables import Note
+
+        dana = session.execute(select(Employee).where(col(Employee.email) == DANA)).scalar_one()
+        notes = session.execute(select(Note).where(col(Note.subject_id) == dana.id)).scalars()
+        for note in notes:
+            assert note.text[:30] not in reply
+
+
+def test_faq_is_one_command_away(say: Say) -> None:
+    reply = say(DANA, "faq")
+    assert "?" in reply
+    assert len(reply.splitlines()) > 5
+
+
+def test_dispute_is_recorded_and_hr_is_told(say: Say, core: Core) -> None:
+    say(PRIYA, "prep my 1:1 with Dana")
+    reply = say(DANA, "I disagree with the prep: those deadlines were moved by the client")
+
+    assert "X1" in reply
+    with Session(core.engine) as session:
+        dispute = session.execute(select(Dispute)).scalar_one()
+        prep = session.execute(
+            select(AuditEvent).where(col(AuditEvent.action) == "prep_one_on_one")
+        ).scalar_one()
+        grace = session.execute(select(Employee).where(col(Employee.email) == GRACE)).scalar_one()
+        inbox = (
+            session.execute(select(InboxMessage).where(col(InboxMessage.employee_id) == grace.id))
+            .scalars()
+            .all()
+        )
+    assert dispute.audit_event_id == prep.id
+    assert "client" in dispute.reason
+    assert len(inbox) == 1
+    assert "X1" in inbox[0].body
+
+
+def test_personal_answer_in_a_shared_place_goes_privately(core: Core) -> None:
+    turn = Turn(channel="console", user_id=PRIYA, text="prep my 1:1 with Dana", surface="shared")
+    replies = handle_turn(core, turn)
+
+    assert [reply.surface for reply in replies] == ["direct", "shared"]
+    assert "Dana" not in replies[1].answer.summary
+    assert replies[0].answer.facts
+
+
+def test_unlinked_user_gets_a_plain_answer_not_a_trace(say: Say) -> None:
+    reply = say("stranger@example.com", "prep my 1:1 with Dana")
+    assert "Traceback" not in reply
+    assert "Dana" not in reply
+
+
+def test_empty_and_gibberish_messages_get_an_answer(say: Say) -> None:
+    assert say(PRIYA, "   ")
+    help_reply = say(PRIYA, "qwzx plorb")
+    assert "prep my 1:1" in help_reply.lower()
+
+
+def test_skill_not_built_yet_says_so_plainly(say: Say) -> None:
+    reply = say(PRIYA, "draft Dana's review")
+    assert "draft reviews yet" in reply
+    assert "help" in reply
+
+
+def test_conversation_context_is_encrypted_at_rest(say: Say, core: Core) -> None:
+    say(PRIYA, "prep my 1:1 with Dana")
+    with core.engine.connect() as connection:
+        from sqlalchemy import text
+
+        stored = connection.execute(text("SELECT data FROM conversationcontext")).scalar_one()
+    assert stored.startswith("gAAAAA")
