@@ -61,6 +61,7 @@ class PersonIndex:
                     self._add_form(alias.strip().lower(), index)
             for part in entry.parts:
                 self._add_form(part, index)
+        self._fulls = [entry.full for entry in self._entries]
         self.name_parts = frozenset(self._forms)
         self.has_chat_ids = any(
             _EXACT_ONLY.match(alias) for person in people for alias in person.aliases
@@ -126,14 +127,27 @@ class PersonIndex:
         return scores
 
     def _run_scores(self, words: Sequence[str]) -> dict[int, float]:
-        span = " ".join(words)
-        scores: dict[int, float] = {}
-        for index, entry in enumerate(self._entries):
-            score = fuzz.WRatio(span, entry.full, processor=utils.default_process)
-            if len(words) == 2 and len(entry.parts) >= 2:
-                score = max(score, _pair_score(words[0], words[1], entry.parts))
-            if score >= self._cutoff():
-                scores[index] = score
+        cutoff = self._cutoff()
+        found = process.extract(
+            " ".join(words),
+            self._fulls,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=cutoff,
+            limit=None,
+        )
+        scores = {index: score for _, score, index in found}
+        if len(words) != 2:
+            return scores
+        # Word by word ("alex m"), only for people one of whose names the first word is near.
+        near = process.extract(
+            words[0], self._forms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+        for owner in {self._owners[position] for _, _, position in near}:
+            parts = self._entries[owner].parts
+            pair = _pair_score(words[0], words[1], parts) if len(parts) >= 2 else 0.0
+            if pair >= cutoff:
+                scores[owner] = max(scores.get(owner, 0.0), pair)
         return scores
 
     def _decide(self, scores: dict[int, float], words: Sequence[str]) -> NameMatch:
