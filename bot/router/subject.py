@@ -112,9 +112,8 @@ def find_subject(
             if person is not None:
                 people.setdefault(person.id, person)
     text = " ".join(reference.text for reference in known)
-    only = known[0].match.person
-    if len(people) == 1 and only is not None:
-        return Subject(only, text, (), False, positions)
+    if len(people) == 1 and any(reference.match.person for reference in known):
+        return Subject(next(iter(people.values())), text, (), False, positions)
     return Subject(None, text, tuple(people.values()), False, positions)
 
 
