@@ -16,7 +16,8 @@ def test_my_data_lists_fields_purposes_and_who_accessed(say: Say) -> None:
     reply = say(DANA, "what do you know about me?")
 
     assert "used for: prep" in reply
-    assert "kept " in reply and " days" in reply
+    assert "kept " in reply
+    assert " days" in reply
     assert "readable by:" in reply
     assert "Priya Raman, prep one on one for prep" in reply
     assert "dispute" in reply.lower()

@@ -63,7 +63,7 @@ def test_evidence_never_holds_a_denied_record(core: Core) -> None:
 
 
 def _denied_texts(
-    session: Session, reader: Employee, subject: Employee, purpose: str
+    session: Session, policy: DataPolicy, reader: Employee, subject: Employee, purpose: str
 ) -> list[str]:
     notes = session.execute(select(Note).where(col(Note.subject_id) == subject.id)).scalars()
     denied = []
