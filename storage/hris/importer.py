@@ -151,11 +151,7 @@ def _import_people(
         connection, source=mapping.source, dry_run=report.dry_run, counts=report.signals
     )
     for row in rows:
-        employee_id = ids[row.external_id]
-        for kind, ts, value, unit in row.signals:
-            duplicate = signals.add(row.line, employee_id, kind, ts, value, unit)
-            if duplicate is not None:
-                issues.append(duplicate)
+        signals.add(row.line, ids[row.external_id], row.signals, issues)
     signals.flush()
 
 
@@ -176,23 +172,21 @@ def _import_signals(
     signals = SignalWriter(
         connection, source=mapping.source, dry_run=dry_run, counts=report.signals
     )
-    writing = True
+    writing, every, total, read = True, PROGRESS_EVERY, source.total_lines, 0
     for line, cells in source:
-        report.rows_read += 1
+        read += 1
         row = plan.signal_row(line, cells, issues)
         if row is not None:
             employee_id = people.id_for(row.employee, row.new_name, line=line, column=column)
             if isinstance(employee_id, Issue):
                 issues.append(employee_id)
             else:
-                for kind, ts, value, unit in row.signals:
-                    duplicate = signals.add(line, employee_id, kind, ts, value, unit)
-                    if duplicate is not None:
-                        issues.append(duplicate)
+                signals.add(line, employee_id, row.signals, issues)
         if writing and issues:
             writing = False
             signals.stop()
-        if report.rows_read % PROGRESS_EVERY == 0:
-            _tick(progress, line, source.total_lines)
-    _tick(progress, source.total_lines, source.total_lines)
+        if read % every == 0:
+            _tick(progress, line, total)
+    report.rows_read = read
+    _tick(progress, total, total)
     signals.flush()

@@ -74,16 +74,22 @@ class FieldPlan:
 
     def value(self, cells: Cells) -> Any:
         """The field's value in this row, None when empty; StepError when it cannot be read."""
-        if self.index is None:
+        index = self.index
+        if index is None:
             return self.constant
-        value: Any = cells[self.index]
-        if value is None or not value.strip() or (self.empty and value.strip() in self.empty):
+        value: Any = cells[index]
+        stripped = value.strip() if value is not None else ""
+        if not stripped or stripped in self.empty:
             if self.required:
                 raise StepError("is empty, but a value is required")
             return None
         for transform in self.transforms:
             value = transform(value)
         return value
+
+
+class _Incomplete(Exception):
+    """A row the fast path cannot take; the careful path finds and reports why."""
 
 
 class _Moments:
@@ -93,17 +99,17 @@ class _Moments:
         self._cache: dict[date, datetime] = {}
 
     def __call__(self, value: date | datetime) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        found = self._cache.get(value)
+        found = self._cache.get(value)  # a datetime misses, and passes through below
         if found is None:
+            if isinstance(value, datetime):
+                return value
             found = datetime(value.year, value.month, value.day, tzinfo=UTC)
             self._cache[value] = found
         return found
 
 
 class _SignalPlan:
-    __slots__ = ("at", "kind", "kind_name", "unit", "value")
+    __slots__ = ("at", "kind", "kind_name", "time_index", "unit", "value")
 
     def __init__(self, spec: SignalSpec, shared_at: FieldPlan | None, positions: dict[str, int]):
         self.value = FieldPlan(spec, positions)
@@ -111,6 +117,7 @@ class _SignalPlan:
         self.unit = FieldPlan(spec.unit, positions)
         self.at = FieldPlan(spec.at, positions) if spec.at is not None else shared_at
         self.kind_name = str(spec.kind.constant or spec.kind.column)
+        self.time_index = 0
 
 
 class RowPlan:
@@ -142,6 +149,12 @@ class RowPlan:
             shared = mapping.signals.at
             shared_at = FieldPlan(shared, positions) if shared is not None else None
             self.signals = [_SignalPlan(s, shared_at, positions) for s in mapping.signals.values]
+        self._times: list[FieldPlan] = []  # each distinct time field, read once a row
+        for plan in self.signals:
+            assert plan.at is not None  # the mapping dates every signal
+            if plan.at not in self._times:
+                self._times.append(plan.at)
+            plan.time_index = self._times.index(plan.at)
 
     def person(self, line: int, cells: Cells, issues: list[Issue]) -> PersonRow | None:
         """The person in this row, or None after recording the row's problems."""
@@ -160,24 +173,47 @@ class RowPlan:
     def signal_row(self, line: int, cells: Cells, issues: list[Issue]) -> SignalRow | None:
         """The signals in this row, or None after recording the row's problems."""
         assert self.employee is not None  # only signal mappings call this
-        found: list[Issue] = []
-        employee = new_name = None
         try:
             employee, new_name = self.employee.reference(cells)
+            return SignalRow(line, employee, new_name, self._signals_fast(cells))
+        except (StepError, _Incomplete):
+            pass  # read the row again, carefully, to report every problem in it
+        found: list[Issue] = []
+        reference: tuple[str, str | None] | None = None
+        try:
+            reference = self.employee.reference(cells)
         except StepError as exc:
             found.append(Issue(line, self.employee.column, str(exc)))
         signals = self._signals(line, cells, found)
-        if found:
+        if found or reference is None:
             issues.extend(found)
             return None
-        assert employee is not None
-        return SignalRow(line, employee, new_name, signals)
+        return SignalRow(line, reference[0], reference[1], signals)
 
     @staticmethod
     def _values(
         plans: dict[str, FieldPlan], line: int, cells: Cells, found: list[Issue]
     ) -> dict[str, Any]:
         return {name: _read(plan, line, cells, found) for name, plan in plans.items()}
+
+    def _signals_fast(self, cells: Cells) -> list[SignalValue]:
+        times = [plan.value(cells) for plan in self._times]
+        known, moment = self.known_kinds, self._moment
+        signals: list[SignalValue] = []
+        for plan in self.signals:
+            value = plan.value.value(cells)
+            if value is None:
+                continue
+            kind, unit, at = plan.kind.value(cells), plan.unit.value(cells), times[plan.time_index]
+            if (
+                kind is None
+                or unit is None
+                or at is None
+                or (known is not None and kind not in known)
+            ):
+                raise _Incomplete
+            signals.append((kind, moment(at), float(value), unit))
+        return signals
 
     def _signals(self, line: int, cells: Cells, found: list[Issue]) -> list[SignalValue]:
         signals: list[SignalValue] = []

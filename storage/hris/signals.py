@@ -21,6 +21,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from storage.hris.bulk import BulkInsert
 from storage.hris.errors import Issue
+from storage.hris.plan import SignalValue
 from storage.hris.report import Counts
 from storage.tables import Signal
 
@@ -59,24 +60,25 @@ class SignalWriter:
         self._raw_columns = self._bulk.unprocessed(("ts", "meta", "value"))  # values are floats
 
     def add(
-        self, line: int, employee_id: int, kind: str, ts: datetime, value: float, unit: str
-    ) -> Issue | None:
-        """Queue one signal; a duplicate of an earlier row comes back as an issue."""
-        kind = self._names.setdefault(kind, kind)  # one string object per kind, not per row
-        unit = self._names.setdefault(unit, unit)
-        key = (employee_id, kind, ts)
-        first = self._seen.get(key)
-        if first is not None:
-            self._active = False
-            return Issue(
-                line, None, f"duplicate {kind} signal for the same person and time as line {first}"
-            )
-        self._seen[key] = line
-        if self._active:
-            self._pending.append((employee_id, kind, ts, value, unit))
-            if len(self._pending) >= CHUNK_ROWS:
-                self.flush()
-        return None
+        self, line: int, employee_id: int, signals: list[SignalValue], issues: list[Issue]
+    ) -> None:
+        """Queue one row's signals; a duplicate of an earlier row's key goes to `issues`."""
+        names, seen, pending = self._names, self._seen, self._pending
+        for kind, ts, value, unit in signals:
+            kind = names.get(kind) or names.setdefault(kind, kind)  # one object per kind
+            unit = names.get(unit) or names.setdefault(unit, unit)
+            key = (employee_id, kind, ts)
+            first = seen.get(key)
+            if first is not None:
+                self.stop()
+                reason = f"duplicate {kind} signal: same person and time as line {first}"
+                issues.append(Issue(line, None, reason))
+                continue
+            seen[key] = line
+            if self._active:
+                pending.append((employee_id, kind, ts, value, unit))
+        if len(pending) >= CHUNK_ROWS:
+            self.flush()
 
     def stop(self) -> None:
         """Stop writing: the import will be refused, only problems matter from now on."""
@@ -85,9 +87,10 @@ class SignalWriter:
 
     def flush(self) -> None:
         """Classify and write the buffered rows."""
-        pending, self._pending = self._pending, []
-        if not pending or not self._active:
+        if not self._pending or not self._active:
             return
+        pending = self._pending.copy()
+        self._pending.clear()
         existing = self._existing(pending)
         inserts: list[tuple[Any, ...]] = []
         changes: list[dict[str, Any]] = []

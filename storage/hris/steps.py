@@ -357,7 +357,7 @@ def _step_tag(value: Any) -> str | None:
     if isinstance(value, str | WordStep):
         return "word"
     if isinstance(value, dict):
-        return next((key for key in STEP_KEYS if key in value), None)
+        return next((key for key in ("word", *STEP_KEYS) if key in value), None)
     return next((key for key in STEP_KEYS if hasattr(value, key)), None)
 
 
