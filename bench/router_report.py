@@ -112,18 +112,42 @@ class Figures:
 
 
 def load_set(path: Path) -> tuple[Roster, list[Case]]:
-    """Read a labelled file into its roster and cases."""
+    """Read a labelled file into its roster and cases.
+
+    Tolerant of sets written elsewhere: people without ids are numbered in order, missing
+    optional fields are empty, unknown keys are ignored, and ASK / UNKNOWN may be any case.
+    """
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     people = tuple(
-        PersonRef(int(p["id"]), str(p["name"]), tuple(p.get("aliases", ())))
-        for p in data["people"]
+        PersonRef(int(p.get("id", number)), str(p["name"]), tuple(p.get("aliases") or ()))
+        for number, p in enumerate(data["people"], start=1)
     )
-    modules = tuple((str(m["slug"]), str(m["title"])) for m in data.get("modules", ()))
-    cycles = tuple(str(c) for c in data.get("cycles", ()))
+    modules = tuple(
+        (str(m["slug"]), str(m.get("title", m["slug"]))) for m in data.get("modules") or ()
+    )
+    cycles = tuple(str(c) for c in data.get("cycles") or ())
     requester = data.get("requester")
     self_id = next((p.id for p in people if p.name == requester), None)
-    cases = [Case(**item) for item in data["utterances"]]
+    cases = [_case(item) for item in data["utterances"]]
     return Roster(people, modules, cycles, self_id), cases
+
+
+def _case(item: dict[str, Any]) -> Case:
+    person = item.get("person")
+    if isinstance(person, str) and person.upper() in (ASK, UNKNOWN):
+        person = person.upper()
+    return Case(
+        text=str(item["text"]),
+        intent=str(item["intent"]),
+        person=person,
+        module=item.get("module"),
+        after=item.get("after"),
+        refers_back=bool(item.get("refers_back", False)),
+        cycle=item.get("cycle"),
+        outcome=item.get("outcome"),
+        ref=item.get("ref"),
+        holdout=bool(item.get("holdout", False)),
+    )
 
 
 def judge(case: Case, roster: Roster) -> Verdict:
@@ -146,7 +170,7 @@ def judge(case: Case, roster: Roster) -> Verdict:
         (case.cycle is None or routed.cycle == case.cycle)
         and (case.outcome is None or routed.outcome == case.outcome)
         and (case.ref is None or routed.ref == case.ref)
-        and routed.refers_back == case.refers_back
+        and (case.after is None or routed.refers_back == case.refers_back)
     )
     return Verdict(
         case=case,
@@ -228,7 +252,9 @@ def _timing(path: Path) -> None:
         started = time.perf_counter()
         route(case.text, people=roster.people, modules=roster.modules, cycles=roster.cycles)
         routed.append(time.perf_counter() - started)
-    p50, p95 = (statistics.quantiles(routed, n=20)[i] * 1000 for i in (9, 18))
+    ranked = sorted(routed)
+    p50 = statistics.median(ranked) * 1000
+    p95 = ranked[min(len(ranked) - 1, int(0.95 * len(ranked)))] * 1000
     base = statistics.median(floor) * 1000
     print(f"time per utterance: p50 {p50:.2f} ms, p95 {p95:.2f} ms; floor p50 {base:.3f} ms")
     print(f"  route / floor (p50): {p50 / base:.0f}x")
@@ -240,7 +266,8 @@ def main(argv: Sequence[str]) -> int:
     path = Path(arguments[0]) if arguments else DEFAULT_FILE
     tuning, holdout = evaluate(path)
     _print_figures("tuning part", tuning)
-    _print_figures("held-out part", holdout)
+    if holdout.total:
+        _print_figures("held-out part", holdout)
     print()
     _print_misses("tuning part", tuning)
     if "--show-holdout" in argv:
