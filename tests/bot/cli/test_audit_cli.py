@@ -110,6 +110,7 @@ def test_verify_fails_after_the_last_row_is_deleted(chain: Engine) -> None:
         connection.execute(
             text("DELETE FROM auditpayload WHERE event_id = (SELECT max(id) FROM auditevent)")
         )
+        connection.execute(text("DELETE FROM auditpayload WHERE event_id = 3"))
         connection.execute(text("DELETE FROM auditevent WHERE seq = 3"))
 
     result = _run("verify")
@@ -119,16 +120,33 @@ def test_verify_fails_after_the_last_row_is_deleted(chain: Engine) -> None:
     assert "rows after seq 2 are missing" in _flat(result)
 
 
-def test_verify_without_an_audit_key_says_the_tail_is_unprotected(
-    chain: Engine, monkeypatch: pytest.MonkeyPatch
+def test_embedded_database_without_an_audit_key_keeps_one_under_var(
+    chain: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TANDEM_AUDIT_KEY")
     get_settings.cache_clear()
 
+    assert _run("verify").exit_code == 0
+    with chain.begin() as connection:
+        connection.execute(text("DELETE FROM auditpayload WHERE event_id = 3"))
+        connection.execute(text("DELETE FROM auditevent WHERE seq = 3"))
     result = _run("verify")
 
-    assert result.exit_code == 0
-    assert "checkpoint not checked (TANDEM_AUDIT_KEY is not set" in _flat(result)
+    assert (settings.var_dir / "audit.key").is_file()
+    assert result.exit_code == 1
+    assert "rows after seq 2 are missing" in _flat(result)
+
+
+def test_server_database_without_an_audit_key_says_the_tail_is_unprotected(
+    chain: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.runtime import open_runtime
+
+    monkeypatch.delenv("TANDEM_AUDIT_KEY")
+    monkeypatch.setenv("TANDEM_DATABASE_URL", "postgresql+psycopg://tandem@127.0.0.1/none")
+    get_settings.cache_clear()
+
+    assert open_runtime().settings.audit_key is None
 
 
 def test_verify_on_an_empty_chain_passes(engine: Engine) -> None:
@@ -146,16 +164,17 @@ def test_checkpoint_writes_one_now(chain: Engine, settings: Settings) -> None:
     assert settings.resolve(settings.audit.checkpoint_path).is_file()
 
 
-def test_checkpoint_without_an_audit_key_is_refused(
-    chain: Engine, monkeypatch: pytest.MonkeyPatch
+def test_checkpoint_without_an_audit_key_uses_the_embedded_key(
+    chain: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TANDEM_AUDIT_KEY")
     get_settings.cache_clear()
 
     result = _run("checkpoint")
 
-    assert result.exit_code == 2
-    assert "TANDEM_AUDIT_KEY is not set" in _flat(result)
+    assert result.exit_code == 0, result.output
+    assert (settings.var_dir / "audit.key").is_file()
+    assert settings.resolve(settings.audit.checkpoint_path).is_file()
 
 
 def test_log_lists_the_newest_events_without_payloads(chain: Engine) -> None:
