@@ -67,7 +67,8 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("skills_gap", 4.0, r"\bskills? gaps?\b"),
     ("skills_gap", 3.0, r"\b(?:gaps?|competenc(?:y|ies)|weak\w*|strengths?)\b"),
     ("skills_gap", 2.0, r"\bskills?\b"),
-    ("skills_gap", 1.0, r"\b(?:missing|role profile)\b"),
+    ("skills_gap", 2.0, r"\bmissing\b"),
+    ("skills_gap", 1.0, r"\brole profile\b"),
     ("skills_gap", 3.0, r"\b(?:falls?|fell) short\b|\b(?:lack|lacks|lacking|short of)\b"),
     (
         "skills_gap",

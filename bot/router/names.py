@@ -184,7 +184,7 @@ class PersonIndex:
 
 
 def _same_word(word: str, part: str, *, first: bool) -> bool:
-    if word == part:
+    if word == part or (len(word) == 1 and part.startswith(word)):
         return True
     if not first and _abbreviates(word, part):
         return True
@@ -213,7 +213,8 @@ def _entry(person: PersonRef) -> _Entry:
 
 def _pair_score(first: str, second: str, parts: tuple[str, ...]) -> float:
     given, family = parts[0], parts[-1]
-    forward = min(fuzz.ratio(first, given), _part_score(second, family))
+    leading = 100.0 if len(first) == 1 and given.startswith(first) else fuzz.ratio(first, given)
+    forward = min(leading, _part_score(second, family))
     backward = min(fuzz.ratio(first, family), _part_score(second, given))
     return max(forward, backward)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.router.intents import IntentGuess, choose_intent, score_intents
 from bot.router.lexicon import CORRECTION_TARGETS, GIVEN_NAME_WORDS, SURNAME_WORDS
@@ -95,6 +95,9 @@ def route(
         head = _read(split[0], tools, outcome_follows=_is_statement(split[1], tools))
         if head.guess.intent == LOG_INTENT:
             reading, outcome = head, split[1]
+            if not (head.subject.named or head.subject.pronoun):
+                # "log: 1:1 with sam, discussed X": the subject is in the next clause.
+                reading, outcome = _subject_from_tail(head, split[1], tools)
     if reading.guess.intent == LOG_INTENT and outcome is None:
         agreed = _AGREED.search(text)
         outcome = agreed[0].strip() if agreed else None
@@ -124,12 +127,22 @@ def _read(text: str, tools: _Tools, *, outcome_follows: bool = False) -> _Readin
     )
 
 
+def _subject_from_tail(head: _Reading, tail: str, tools: _Tools) -> tuple[_Reading, str]:
+    """Take the subject from the tail's first clause, and the outcome from the rest."""
+    again = split_outcome(tail)
+    clause, outcome = again if again is not None else (tail, tail)
+    subject = _read(clause, tools).subject
+    if not (subject.named or subject.pronoun):
+        return head, tail
+    return replace(head, subject=subject), (outcome if again is not None else tail)
+
+
 def _is_statement(tail: str, tools: _Tools) -> bool:
     """Whether the text after a separator states something rather than asks ("- prep")."""
     if tail.rstrip().endswith("?"):
         return False
     reading = _read(tail, tools)
-    return len(reading.words) > SHORT_REQUEST or reading.guess.intent == HELP
+    return len(reading.words) > SHORT_REQUEST or not any(reading.guess.scores.values())
 
 
 def _correct(position: int, tokens: Sequence[Token], tools: _Tools) -> str:

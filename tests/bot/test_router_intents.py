@@ -142,6 +142,7 @@ def test_unknown_word_alone_is_not_a_follow_up() -> None:
         ("log 1:1 <@U0DANA|dana>: missed two deadlines", "missed two deadlines"),
         ("catch-up with Dana: she is happy with the new team", "she is happy with the new team"),
         ("log that Dana and I agreed to daily standups", "agreed to daily standups"),
+        ("log: 1:1 with sam, discussed career growth", "discussed career growth"),
     ],
 )
 def test_logged_one_on_one_carries_its_outcome(text: str, outcome: str) -> None:
@@ -150,6 +151,12 @@ def test_logged_one_on_one_carries_its_outcome(text: str, outcome: str) -> None:
     assert routed.intent == "log_one_on_one"
     assert routed.outcome == outcome
     assert routed.detail == outcome
+
+
+def test_logged_subject_may_follow_the_log_keyword() -> None:
+    routed = _route("log: 1:1 with sam, discussed career growth")
+
+    assert routed.person_id == SAM.id
 
 
 def test_logging_without_an_outcome_leaves_it_empty() -> None:

@@ -108,6 +108,7 @@ def test_first_name_shared_by_two_people_asks_back_with_both(text: str) -> None:
         ("prep alex m", ALEX_M),
         ("prep Alex C.", ALEX_C),
         ("prep alex mor", ALEX_M),
+        ("draft review D. Whitfield", DANA),
         ("prep alex chen", ALEX_C),
         ("draft Moreno's review", ALEX_M),
         ("draft chen's review", ALEX_C),
