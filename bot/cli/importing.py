@@ -169,8 +169,10 @@ def _print_summary(report: ImportReport) -> None:
     console.print(f"{verb} {report.rows_read} rows of {Path(report.file).name}.")
     console.print(table)
     if report.managers_created:
-        console.print(f"{report.managers_created} managers named only were created as people.")
+        console.print(
+            f"Managers named without a row, created as people: {report.managers_created}"
+        )
     if report.people_with_reports:
-        console.print(f"{report.people_with_reports} people have reports.")
+        console.print(f"People with reports: {report.people_with_reports}")
     if report.dry_run:
         console.print("Dry run: nothing was written.")

@@ -43,7 +43,7 @@ def _signals(engine: Engine) -> list[tuple[str, str, datetime, float, str, str]]
         people.c.external_id, table.c.kind, table.c.ts, table.c.value, table.c.unit, table.c.source
     ).join(people, people.c.id == table.c.employee_id)
     with engine.connect() as connection:
-        return sorted(tuple(row) for row in connection.execute(query))  # type: ignore[misc]
+        return sorted((a, b, c, d, e, f) for a, b, c, d, e, f in connection.execute(query))
 
 
 def _snapshot(engine: Engine) -> tuple[Any, ...]:
