@@ -19,12 +19,9 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-
-from storage.crypto import Keyring, generate_key  # noqa: E402
-from storage.db import make_engine, upgrade  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SEED = 20261203
 KINDS = (
@@ -56,6 +53,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--notes", type=int, default=100_000)
     args = parser.parse_args()
+    # Imported here, not at the top: this file is named org.py, and the standard library's
+    # `copy` module probes `import org.python.core`, so importing it must stay harmless.
+    sys.path.insert(0, str(ROOT))
+    from storage.crypto import Keyring, generate_key
+    from storage.db import make_engine, upgrade
 
     started = time.perf_counter()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -92,9 +94,20 @@ def _people(connection: sqlite3.Connection, count: int, now: datetime) -> int:
         # shallow: every manager reports to manager 1, every other person to one manager.
         manager = None if index == 1 else (1 if index <= managers else (index % managers) + 1)
         rows.append(
-            (index, f"bench-{index:05d}", f"Person {index:05d}", f"p{index}@bench.example",
-             "Software Engineer" if index > managers else "Engineering Manager",
-             f"team-{(manager or 1):04d}", "Engineering", 1, 0, manager, "bench", stamp)
+            (
+                index,
+                f"bench-{index:05d}",
+                f"Person {index:05d}",
+                f"p{index}@bench.example",
+                "Software Engineer" if index > managers else "Engineering Manager",
+                f"team-{(manager or 1):04d}",
+                "Engineering",
+                1,
+                0,
+                manager,
+                "bench",
+                stamp,
+            )
         )
     connection.executemany(
         "INSERT INTO employee (id, external_id, name, email, title, team, department, "
@@ -129,7 +142,7 @@ def _signals(
 def _notes(
     connection: sqlite3.Connection,
     rng: random.Random,
-    keyring: Keyring,
+    keyring: Any,
     people: int,
     count: int,
     now: datetime,
@@ -140,8 +153,16 @@ def _notes(
         written = now - timedelta(days=rng.randint(0, 364), minutes=rng.randint(0, 1439))
         text = f"This month they {rng.choice(PHRASES)} and {rng.choice(PHRASES)}."
         rows.append(
-            (subject, None, rng.choice(NOTE_KINDS), "general", "manager",
-             keyring.encrypt(text), written.strftime(FORMAT), "bench")
+            (
+                subject,
+                None,
+                rng.choice(NOTE_KINDS),
+                "general",
+                "manager",
+                keyring.encrypt(text),
+                written.strftime(FORMAT),
+                "bench",
+            )
         )
     connection.executemany(
         "INSERT INTO note (subject_id, author_id, kind, category, visibility, text, "

@@ -110,7 +110,8 @@ def main() -> None:
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
     print(
         f"`tandem --help` cold start over {len(help_times)} runs: "
-        f"median {statistics.median(help_times):.2f} s, max {max(help_times):.2f} s (goal <= 0.5 s)"
+        f"median {statistics.median(help_times):.2f} s, max {max(help_times):.2f} s "
+        "(goal <= 0.5 s)"
     )
 
 

@@ -33,6 +33,7 @@ from storage.config import Settings
 from storage.conversation import load_context, save_context
 from storage.db import session_scope
 from storage.inbox import deliver
+from storage.org import chat_aliases, cycle_names
 from storage.tables import Employee
 
 logger = logging.getLogger(__name__)
@@ -80,11 +81,17 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
         return faq_answer(core.library)
 
     people = visible_people(session, requester)
-    refs = [PersonRef(p.id or 0, p.name, _aliases(p)) for p in people if p.id is not None]
+    aliases = chat_aliases(session, [p.id for p in people if p.id is not None])
+    refs = [
+        PersonRef(p.id, p.name, (*((p.email,) if p.email else ()), *aliases.get(p.id, ())))
+        for p in people
+        if p.id is not None
+    ]
     routed = route(
         text,
         people=refs,
         modules=core.library.module_choices(),
+        cycles=cycle_names(session),
         self_id=requester.employee_id,
         thresholds=core.thresholds,
     )
@@ -119,7 +126,7 @@ def _subject(
         return None
     if spec.subject == "self":
         return session.get(Employee, requester.employee_id)
-    if len(routed.candidates) > 1:
+    if routed.candidates and routed.person_id is None:
         return _ask_which(core, routed, text)
     subject_id = routed.person_id
     if (
@@ -276,7 +283,3 @@ def _text_of(turn: Turn) -> str:
         command = turn.action.get("command")
         return str(command).strip() if command else ""
     return ""
-
-
-def _aliases(person: Employee) -> tuple[str, ...]:
-    return (person.email,) if person.email else ()

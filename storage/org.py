@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from storage.tables import Employee
+from storage.tables import ChatIdentity, Employee, ReviewCycle
 
 DEMO_FIRST_MANAGER = "demo-001"
 
@@ -76,3 +76,22 @@ def default_user(session: Session) -> Employee | None:
     return session.execute(
         select(Employee).order_by(col(Employee.id)).limit(1)
     ).scalar_one_or_none()
+
+
+def chat_aliases(session: Session, employee_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Each person's channel user ids (Slack `U0...`, Teams ids), for resolving mentions."""
+    rows = session.execute(
+        select(col(ChatIdentity.employee_id), col(ChatIdentity.channel_user_id)).where(
+            col(ChatIdentity.employee_id).in_(employee_ids)
+        )
+    ).all()
+    found: dict[int, list[str]] = {}
+    for employee_id, user_id in rows:
+        found.setdefault(employee_id, []).append(user_id)
+    return {employee_id: tuple(ids) for employee_id, ids in found.items()}
+
+
+def cycle_names(session: Session) -> list[str]:
+    """The names of every review cycle, newest first."""
+    query = select(col(ReviewCycle.name)).order_by(col(ReviewCycle.period_end).desc())
+    return list(session.execute(query).scalars())
