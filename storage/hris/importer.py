@@ -6,7 +6,9 @@ transaction is rolled back, so the import is all or nothing. A dry run does ever
 every count, reading the database but writing nothing.
 
 A people file is held in memory until its last row (a manager may come after their reports);
-a signal file is written a chunk at a time as it is read.
+managers are resolved only once every row reads cleanly and no key repeats, since a rejected
+row would make its reports' manager look missing. A signal file is written a chunk at a time
+as it is read.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from storage.hris.errors import ImportRefusedError, Issue, MappingError
 from storage.hris.mapping import Mapping
 from storage.hris.people import PeopleWriter
 from storage.hris.plan import PersonRow, RowPlan
-from storage.hris.readers import RowSource, open_rows
+from storage.hris.readers import RowSource, detect_format, open_rows
 from storage.hris.report import ImportReport
 from storage.hris.signals import SignalWriter
 
@@ -48,29 +50,15 @@ def run_import(
     """
     _check_kinds(mapping, known_kinds)
     report = ImportReport(
-        file=str(path),
-        mapping=mapping_name,
-        entity=mapping.entity,
-        dry_run=dry_run,
-        first_data_line=2 if mapping.file.header else 1,
+        file=str(path), mapping=mapping_name, entity=mapping.entity, dry_run=dry_run
     )
-    known_columns = sorted(mapping.mapped_columns() | set(mapping.ignore))
-    source = open_rows(path, mapping.file, known_columns, report.issues)
-    if mapping.file.header:
-        _check_header(mapping, source.columns, report.issues)
-    if report.issues:
-        _refuse(report)
+    source = _open_source(path, mapping, report)
     plan = RowPlan(mapping, source.columns, known_kinds)
 
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
-            if mapping.entity == "people":
-                _import_people(connection, source, plan, mapping, report, progress)
-            else:
-                _import_signals(connection, source, plan, mapping, report, progress)
-            if report.rows_read == 0 and not report.issues:
-                report.issues.append(Issue(None, None, "the file holds no rows"))
+            _import_rows(connection, source, plan, mapping, report, progress)
         except BaseException:
             transaction.rollback()
             raise
@@ -88,6 +76,34 @@ def run_import(
         dry_run,
     )
     return report
+
+
+def _open_source(path: Path, mapping: Mapping, report: ImportReport) -> RowSource:
+    """The file's rows, once its encoding and header are known to be usable."""
+    known_columns = sorted(mapping.mapped_columns() | set(mapping.ignore))
+    source = open_rows(path, mapping.file, known_columns, report.issues)
+    if detect_format(path, mapping.file) == "csv" and mapping.file.header:
+        report.first_data_line = 2
+        _check_header(mapping, source.columns, report.issues)
+    if report.issues:
+        _refuse(report)
+    return source
+
+
+def _import_rows(
+    connection: Connection,
+    source: RowSource,
+    plan: RowPlan,
+    mapping: Mapping,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    if mapping.entity == "people":
+        _import_people(connection, source, plan, mapping, report, progress)
+    else:
+        _import_signals(connection, source, plan, mapping, report, progress)
+    if report.rows_read == 0 and not report.issues:
+        report.issues.append(Issue(None, None, "the file holds no rows"))
 
 
 def _check_kinds(mapping: Mapping, known_kinds: frozenset[str] | None) -> None:
@@ -142,7 +158,10 @@ def _import_people(
     _tick(progress, source.total_lines, source.total_lines)
 
     people = PeopleWriter(connection, mapping, dry_run=report.dry_run, report=report)
-    links = people.check(rows, issues)
+    people.check_keys(rows, issues)
+    if issues:
+        return  # managers are resolved once every row reads cleanly, or rejected rows mislead
+    links = people.link_managers(rows, issues)
     if issues:
         return
     ids = people.write(rows, links)

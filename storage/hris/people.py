@@ -45,16 +45,21 @@ class PeopleWriter:
         self._sensitive: Table = SensitiveAttribute.__table__  # type: ignore[attr-defined]
         self._stand_in = 0
 
-    def check(self, rows: list[PersonRow], issues: list[Issue]) -> ManagerLinks:
-        """Refuse duplicate keys and resolve managers; problems go to `issues`."""
+    def check_keys(self, rows: list[PersonRow], issues: list[Issue]) -> None:
+        """Refuse a second row with the same external id."""
+        assert self._mapping.people is not None  # a people mapping
+        column = self._mapping.people.fields["external_id"].column
         first_line: dict[str, int] = {}
         for row in rows:
             seen = first_line.setdefault(row.external_id, row.line)
             if seen != row.line:
-                column = self._mapping.people.fields["external_id"].column  # type: ignore[union-attr]
                 reason = f"duplicate key external_id {row.external_id!r} (first on line {seen})"
                 issues.append(Issue(row.line, column, reason))
-        spec = self._mapping.people.manager  # type: ignore[union-attr]
+
+    def link_managers(self, rows: list[PersonRow], issues: list[Issue]) -> ManagerLinks:
+        """Resolve each row's manager to an external id; problems go to `issues`."""
+        assert self._mapping.people is not None  # a people mapping
+        spec = self._mapping.people.manager
         if spec is None:
             return ManagerLinks()
         if spec.by == "name":

@@ -237,36 +237,34 @@ def test_a_constant_kind_outside_the_data_policy_refuses_the_mapping(engine: Eng
         _import(engine, "org.csv", known_kinds=frozenset({"timesheet_hours"}))
 
 
-def test_a_headerless_csv_reads_columns_from_the_mapping(engine: Engine, tmp_path: Path) -> None:
+WEEKS_MAPPING: dict[str, Any] = {
+    "entity": "signals",
+    "source": "test:weeks",
+    "file": {"header": False, "columns": ["driver", "week", "hours", "miles"]},
+    "employee": {
+        "column": "driver",
+        "steps": ["integer", {"template": "d-{}"}],
+        "missing": "create",
+        "name": "Driver {}",
+    },
+    "signals": {
+        "at": {"column": "week", "steps": ["integer", {"weeks_from": "2024-01-01"}]},
+        "values": [
+            {"kind": "timesheet_hours", "unit": "hours", "column": "hours", "steps": ["number"]}
+        ],
+    },
+    "ignore": ["miles"],
+}
+
+
+def _weeks_file(tmp_path: Path) -> Path:
     path = tmp_path / "weeks.csv"
     path.write_text("7,1,40,900\n7,2,38.5,850\n\n8,1,0,0\n", encoding="utf-8")
-    mapping = parse_mapping(
-        {
-            "entity": "signals",
-            "source": "test:weeks",
-            "file": {"header": False, "columns": ["driver", "week", "hours", "miles"]},
-            "employee": {
-                "column": "driver",
-                "steps": ["integer", {"template": "d-{}"}],
-                "missing": "create",
-                "name": "Driver {}",
-            },
-            "signals": {
-                "at": {"column": "week", "steps": ["integer", {"weeks_from": "2024-01-01"}]},
-                "values": [
-                    {
-                        "kind": "timesheet_hours",
-                        "unit": "hours",
-                        "column": "hours",
-                        "steps": ["number"],
-                    }
-                ],
-            },
-            "ignore": ["miles"],
-        }
-    )
+    return path
 
-    report = run_import(engine, path, mapping)
+
+def test_a_headerless_csv_reads_columns_from_the_mapping(engine: Engine, tmp_path: Path) -> None:
+    report = run_import(engine, _weeks_file(tmp_path), parse_mapping(WEEKS_MAPPING))
 
     assert report.rows_read == 3
     assert report.employees.created == 2
@@ -276,6 +274,17 @@ def test_a_headerless_csv_reads_columns_from_the_mapping(engine: Engine, tmp_pat
         ("d-7", date(2024, 1, 8)),
         ("d-8", date(2024, 1, 1)),
     ]
+
+
+def test_a_dry_run_of_a_signal_file_counts_people_it_would_create(
+    engine: Engine, tmp_path: Path
+) -> None:
+    report = run_import(engine, _weeks_file(tmp_path), parse_mapping(WEEKS_MAPPING), dry_run=True)
+
+    assert report.employees.created == 2
+    assert report.signals.created == 3
+    assert _people(engine) == {}
+    assert _signals(engine) == []
 
 
 def test_managers_can_be_referenced_by_external_id(engine: Engine, tmp_path: Path) -> None:

@@ -187,6 +187,13 @@ def test_an_enum_can_ignore_case() -> None:
     assert parse("ACTIVE") is True
 
 
+def test_yes_no_words_become_booleans() -> None:
+    parse = _compiled(["boolean"])
+    assert (parse("Yes"), parse("n"), parse("1")) == (True, False, True)
+    with pytest.raises(StepError, match=r"'maybe' is not yes/no"):
+        parse("maybe")
+
+
 def test_case_steps_change_case() -> None:
     assert _compiled(["upper"])("abc") == "ABC"
     assert _compiled(["lower"])("ABC") == "abc"
