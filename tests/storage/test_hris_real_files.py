@@ -159,3 +159,15 @@ def test_truck_timesheet_reimport_changes_nothing(engine: Engine, truck_file: Pa
 
     assert again.employees.as_dict() == {"created": 0, "updated": 0, "unchanged": 34}
     assert again.signals.as_dict() == {"created": 0, "updated": 0, "unchanged": 3536}
+
+
+def test_hrdataset_termination_reasons_are_encrypted_at_rest(
+    engine: Engine, hr_file: Path
+) -> None:
+    run_import(engine, hr_file, load_mapping(HR_MAPPING))
+
+    stored = _values(engine, "SELECT termination_reason FROM sensitiveattribute")
+    with hr_file.open(encoding="utf-8-sig", newline="") as handle:
+        reasons = {row["TermReason"] for row in csv.DictReader(handle)}
+    assert len(stored) > 1
+    assert not any(reason in str(value) for value in stored for reason in reasons - {""})
