@@ -42,7 +42,7 @@ class AmbiguousUserError(IdentityError):
 
 
 def resolve_user(session: Session, *, channel: str, user_id: str) -> Employee:
-    """The employee behind a channel user id; the console also accepts an email."""
+    """The employee behind a channel user id; the console also accepts an email or id."""
     linked = session.execute(
         select(Employee)
         .join(ChatIdentity, col(ChatIdentity.employee_id) == col(Employee.id))
@@ -51,11 +51,14 @@ def resolve_user(session: Session, *, channel: str, user_id: str) -> Employee:
     if linked is not None:
         return linked
     if channel == "console":
-        by_email = session.execute(
-            select(Employee).where(col(Employee.email) == user_id.strip().lower())
+        wanted = user_id.strip()
+        by_key = session.execute(
+            select(Employee).where(
+                (col(Employee.email) == wanted.lower()) | (col(Employee.external_id) == wanted)
+            )
         ).scalar_one_or_none()
-        if by_email is not None:
-            return by_email
+        if by_key is not None:
+            return by_key
     raise UnknownUserError(channel, user_id)
 
 

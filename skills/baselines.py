@@ -144,8 +144,8 @@ def _snapshot(
             return None
         baseline_kind, peer_rows = found
         values = [row.value for row in peer_rows]
-        group = "team (same manager)" if baseline_kind == "team" else "people with this title"
-        method = f"median of the newest value of {len(values)} {group}"
+        group = "teammates (same manager)" if baseline_kind == "team" else "people with this title"
+        method = f"median of the newest values of {len(values)} {group}"
         inputs = tuple(f"signal:{row.id}" for row in peer_rows)
     baseline = evidence.add(
         ComputedFact(

@@ -18,6 +18,8 @@ def format_value(value: float, *, unit: str, weekly: bool) -> str:
         top = unit.rsplit("-", 1)[1].rstrip(")").strip()
         return f"{number(value)} / {top}"
     suffix = (WEEKLY_SUFFIX if weekly else PLAIN_SUFFIX).get(unit, unit)
+    if number(value) == "1" and suffix.startswith("days"):
+        suffix = "day" + suffix[4:]
     return f"{number(value)} {suffix}".strip()
 
 

@@ -21,6 +21,7 @@ TOP_SIGNALS = 5
 MAX_STARTERS = 5
 MIN_STARTERS = 3
 QUOTE_CHARS = 140
+STALE_AFTER = timedelta(days=180)
 GROUP = "prep"
 FEEDBACK_KINDS = ("peer", "customer", "manager_note", "self")
 
@@ -48,17 +49,18 @@ def compose_prep(
             **_values(reading, review_day=review_day),
         )
         for reading in worse[:2]
-    )
-    sections = [Section(pack.render(GROUP, "sections.starters"), starters)]
-    if steps:
-        sections.append(Section(pack.render(GROUP, "sections.next_steps"), steps))
+    ) or (pack.render(GROUP, "steady_next_step", first_name=first, review_day=review_day),)
+    sections = [
+        Section(pack.render(GROUP, "sections.starters"), starters),
+        Section(pack.render(GROUP, "sections.next_steps"), steps),
+    ]
     module_sections, actions = _module_suggestion(ctx, pack, worse, first)
     sections += module_sections
     sections += _follow_up_sections(pack, evidence)
     sections += _feedback_sections(pack, evidence)
     sections.append(_checklist(pack, first))
 
-    summary = _summary(pack, evidence, worse, better, first)
+    summary = _summary(pack, evidence, worse, better, first) + _staleness(ctx, pack, evidence)
     return Answer(
         intent="prep_one_on_one",
         summary=summary,
@@ -109,6 +111,8 @@ def _reading_fact(ctx: SkillContext, pack: PromptPack, reading: Reading) -> Fact
     spec = reading.spec
     values = _values(reading)
     direction = "worse" if reading.is_worse else "better" if reading.is_better else "steady"
+    if reading.baseline_kind != "own":
+        direction += f"_{reading.baseline_kind}"
     return Fact(
         label=spec.label,
         value=f"{values['recent']}, {pack.render(GROUP, f'facts.direction_{direction}')}",
@@ -257,16 +261,20 @@ def _summary(
         )
     ]
     if worse:
-        items = ", ".join(reading.spec.label.lower() for reading in worse[:3])
+        items = ", ".join(_lower_first(reading.spec.label) for reading in worse[:3])
         own = all(reading.baseline_kind == "own" for reading in worse[:3])
         key = "summary.worse" if own else "summary.worse_peer"
         lines.append(pack.render(GROUP, key, items=items, first_name=first))
     elif better:
-        items = ", ".join(reading.spec.label.lower() for reading in better[:3])
+        items = ", ".join(_lower_first(reading.spec.label) for reading in better[:3])
         lines.append(pack.render(GROUP, "summary.better", items=items))
     else:
         lines.append(pack.render(GROUP, "summary.steady", first_name=first))
     return "\n".join(lines)
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _meeting_line(pack: PromptPack, meeting: Meeting | None) -> str:
@@ -314,6 +322,21 @@ def _fact_citation(fact: ComputedFact) -> Citation:
     return Citation(fact.ref, fact.label, f"{fact.method}; {len(fact.inputs)} record(s)")
 
 
+def _staleness(ctx: SkillContext, pack: PromptPack, evidence: Evidence) -> str:
+    newest = [rows[-1].ts for rows in evidence.signals.values() if rows]
+    if not newest or ctx.now - max(newest) <= STALE_AFTER:
+        return ""
+    return "\n" + pack.render(GROUP, "summary.stale", newest=_day(max(newest)))
+
+
+def _window(evidence: Evidence) -> str:
+    stamps = [row.ts for rows in evidence.signals.values() for row in rows]
+    stamps += [note.written_at for note in evidence.notes]
+    if not stamps:
+        return f"{_day(evidence.start)} to {_day(evidence.end)}"
+    return f"{_day(min(stamps))} to {_day(max(stamps))}"
+
+
 def _footer(ctx: SkillContext, evidence: Evidence, pack: PromptPack) -> Footer:
     sources = sorted({row.source for rows in evidence.signals.values() for row in rows})
     if evidence.notes:
@@ -321,7 +344,7 @@ def _footer(ctx: SkillContext, evidence: Evidence, pack: PromptPack) -> Footer:
     return Footer(
         composer="offline",
         prompt_pack=pack.label,
-        data_window=f"{_day(evidence.start)} to {_day(evidence.end)}",
+        data_window=_window(evidence),
         sources=tuple(sources),
         excluded_fields=evidence.excluded_fields,
     )
