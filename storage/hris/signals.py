@@ -4,7 +4,7 @@ A signal is identified by employee, kind, time and source (the table's unique ke
 buffered and handled a chunk at a time. Before the first chunk, the writer reads, for this
 source, the time range each (employee, kind) already covers; a row outside its range is new
 without a query, so a first import or an import of later weeks asks the database nothing
-more. Rows inside a range are looked up in bulk, a few thousand keys a query.
+more. Rows inside a range are looked up in bulk, a thousand keys a query.
 
 Duplicate keys within the file are refused with the line of their first occurrence. After
 any problem the writer stops writing (the transaction will be rolled back) but keeps
