@@ -66,9 +66,12 @@ def build_core(runtime: Runtime) -> Core:
     from skills.content import load_library
     from storage.types import utcnow
 
+    from storage.rotation import check_readable
+
     settings = runtime.settings
     library = load_library(settings.resolve(settings.paths.content))
     engine = runtime.engine
+    check_readable(engine)
     if settings.is_embedded and is_empty(engine):
         from storage.demo import load_demo
 

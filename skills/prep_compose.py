@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from skills.answer import Action, Answer, Citation, Fact, Footer, Section
+from skills.answer import Answer, Citation, Fact, Footer, Section
 from skills.base import SkillContext
 from skills.baselines import Reading
 from skills.evidence import ComputedFact, Evidence
@@ -54,8 +54,7 @@ def compose_prep(
         Section(pack.render(GROUP, "sections.starters"), starters),
         Section(pack.render(GROUP, "sections.next_steps"), steps),
     ]
-    module_sections, actions = _module_suggestion(ctx, pack, worse, first)
-    sections += module_sections
+    sections += _module_suggestion(ctx, pack, worse)
     sections += _follow_up_sections(pack, evidence)
     sections += _feedback_sections(pack, evidence)
     sections.append(_checklist(pack, first))
@@ -67,7 +66,6 @@ def compose_prep(
         facts=tuple(facts),
         sections=tuple(sections),
         citations=_citations(pack, evidence, top, at_risk),
-        actions=actions,
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -182,9 +180,9 @@ def _starters(
     return tuple(unique[:MAX_STARTERS])
 
 
-def _module_suggestion(
-    ctx: SkillContext, pack: PromptPack, worse: list[Reading], first: str
-) -> tuple[list[Section], tuple[Action, ...]]:
+def _module_suggestion(ctx: SkillContext, pack: PromptPack, worse: list[Reading]) -> list[Section]:
+    # TODO: offer a one-click "assign" action once the assign_module skill exists; until
+    # then the suggestion is information only, so no button leads to a dead end.
     for reading in worse:
         modules = ctx.library.modules_for_signal(reading.spec.kind, audience="employee")
         if modules:
@@ -196,12 +194,8 @@ def _module_suggestion(
                 minutes=module.minutes,
                 objective=module.objective,
             )
-            action = Action(
-                pack.render(GROUP, "sections.module_action", title=module.title, first_name=first),
-                f"assign {module.slug} to {first}",
-            )
-            return [Section(pack.render(GROUP, "sections.module"), (line,))], (action,)
-    return [], ()
+            return [Section(pack.render(GROUP, "sections.module"), (line,))]
+    return []
 
 
 def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:

@@ -61,7 +61,10 @@ class Keyring:
         if stored.startswith(PLAIN_MARKER):
             return stored[len(PLAIN_MARKER) :]
         if self._fernet is None:
-            raise KeyringError("an encrypted value was found but TANDEM_ENCRYPTION_KEY is unset")
+            raise KeyringError(
+                "stored text is encrypted but TANDEM_ENCRYPTION_KEY is unset: set it to the key "
+                "the data was written with"
+            )
         try:
             return self._fernet.decrypt(stored.encode("ascii")).decode("utf-8")
         except InvalidToken:

@@ -47,3 +47,22 @@ def rotate_all(engine: Engine) -> dict[str, int]:
             counts[f"{table_name}.{column_name}"] = len(rows)
     logger.info("Keys rotated (columns=%d, values=%d)", len(counts), sum(counts.values()))
     return counts
+
+
+def check_readable(engine: Engine) -> None:
+    """Refuse to run when stored text cannot be read with the configured keys.
+
+    Looks at one stored value per encrypted column: an encrypted value with no key, or one
+    that none of the keys opens, raises `KeyringError` at start-up instead of failing later
+    in the middle of a conversation.
+    """
+    keyring = current_keyring()
+    with engine.connect() as connection:
+        for table_name, column_name in encrypted_columns():
+            table = SQLModel.metadata.tables[table_name]
+            raw = type_coerce(table.c[column_name], Text)
+            stored = connection.execute(
+                select(raw).where(raw.like("gAAAAA%")).limit(1)
+            ).scalar_one_or_none()
+            if stored is not None:
+                keyring.decrypt(stored)

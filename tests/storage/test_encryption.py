@@ -114,3 +114,16 @@ def test_embedded_demo_without_a_key_warns(
         keyring = install_keys(load_settings())
     assert not keyring.is_encrypting
     assert "TANDEM_ENCRYPTION_KEY is not set" in caplog.text
+
+
+def test_start_up_refuses_a_database_its_keys_cannot_read(engine: Engine) -> None:
+    from storage.rotation import check_readable
+
+    _write_note(engine)
+    check_readable(engine)
+    install_keyring(Keyring())
+    with pytest.raises(KeyringError, match="TANDEM_ENCRYPTION_KEY is unset"):
+        check_readable(engine)
+    install_keyring(Keyring(generate_key()))
+    with pytest.raises(KeyringError, match="cannot be decrypted"):
+        check_readable(engine)
