@@ -64,9 +64,8 @@ def build_core(runtime: Runtime) -> Core:
     """The conversation core: content validated, database migrated, demo loaded if empty."""
     from bot.dispatch import Core
     from skills.content import load_library
-    from storage.types import utcnow
-
     from storage.rotation import check_readable
+    from storage.types import utcnow
 
     settings = runtime.settings
     library = load_library(settings.resolve(settings.paths.content))

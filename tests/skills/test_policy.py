@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from skills.policy import (
-    Requester,
     Relation,
+    Requester,
     grant,
     may_read_note,
     requester_for,
