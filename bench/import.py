@@ -184,7 +184,7 @@ def importer(engine: Engine, csv_path: Path) -> tuple[float, int]:
 def line(label: str, rows: int, seconds: float, extra: str = "") -> None:
     """One result line."""
     print(
-        f"  {label:<30} {rows:>10,} rows {seconds:>8.2f} s {rows / seconds:>11,.0f} rows/s{extra}"
+        f"  {label:<36} {rows:>10,} rows {seconds:>8.2f} s {rows / seconds:>11,.0f} rows/s{extra}"
     )
 
 
