@@ -96,3 +96,32 @@ def test_conversation_context_is_encrypted_at_rest(say: Say, core: Core) -> None
 
         stored = connection.execute(text("SELECT data FROM conversationcontext")).scalar_one()
     assert stored.startswith("gAAAAA")
+
+
+def test_deleting_the_newest_audit_row_after_a_turn_is_detected(say: Say, core: Core) -> None:
+    from sqlalchemy import text
+
+    from storage.audit import CheckpointPolicy, verify_chain
+
+    say(PRIYA, "prep my 1:1 with Dana")
+    say(PRIYA, "and for Sam?")
+    policy = CheckpointPolicy.from_settings(core.settings)
+    with Session(core.engine) as session:
+        assert verify_chain(
+            session,
+            checkpoint_path=policy.path,
+            audit_key=policy.key,
+            checkpoint_every=policy.every,
+        ).ok
+    with core.engine.begin() as connection:
+        newest = connection.execute(text("SELECT max(id) FROM auditevent")).scalar_one()
+        connection.execute(text(f"DELETE FROM auditpayload WHERE event_id = {newest}"))
+        connection.execute(text(f"DELETE FROM auditevent WHERE id = {newest}"))
+    with Session(core.engine) as session:
+        report = verify_chain(
+            session,
+            checkpoint_path=policy.path,
+            audit_key=policy.key,
+            checkpoint_every=policy.every,
+        )
+    assert not report.ok

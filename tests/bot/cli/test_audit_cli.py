@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner, Result
@@ -34,9 +36,11 @@ def _flat(result: Result) -> str:
 
 
 @pytest.fixture
-def chain(engine: Engine, settings: Settings) -> Engine:
-    """Three events by demo-001 about demo-002 and demo-003, with payloads."""
-    policy = CheckpointPolicy.from_settings(settings)
+def chain(engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """Three events by demo-001 about demo-002 and demo-003, with payloads, no checkpoint."""
+    monkeypatch.setenv("TANDEM_AUDIT__CHECKPOINT_EVERY", "50")
+    get_settings.cache_clear()
+    policy = replace(CheckpointPolicy.from_settings(settings), every=50)
     with session_scope(engine) as session:
         people = [Employee(external_id=f"demo-00{n}", name=f"Person {n}") for n in (1, 2, 3)]
         session.add_all(people)
