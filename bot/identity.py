@@ -12,7 +12,7 @@ Errors:
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bot.router import NameThresholds, PersonRef, match_person
@@ -51,12 +51,7 @@ def resolve_user(session: Session, *, channel: str, user_id: str) -> Employee:
     if linked is not None:
         return linked
     if channel == "console":
-        wanted = user_id.strip()
-        by_key = session.execute(
-            select(Employee).where(
-                (col(Employee.email) == wanted.lower()) | (col(Employee.external_id) == wanted)
-            )
-        ).scalar_one_or_none()
+        by_key = _by_email_or_id(session, user_id)
         if by_key is not None:
             return by_key
     raise UnknownUserError(channel, user_id)
@@ -67,11 +62,7 @@ def find_by_name_or_email(
 ) -> Employee:
     """The one person a console `--as` value names (email, external id or name)."""
     wanted = text.strip()
-    exact = session.execute(
-        select(Employee).where(
-            (col(Employee.email) == wanted.lower()) | (col(Employee.external_id) == wanted)
-        )
-    ).scalar_one_or_none()
+    exact = _by_email_or_id(session, wanted)
     if exact is not None:
         return exact
 
@@ -83,3 +74,15 @@ def find_by_name_or_email(
     if outcome.candidates:
         raise AmbiguousUserError(wanted, [candidate.name for candidate in outcome.candidates])
     raise UnknownUserError("console", wanted)
+
+
+def _by_email_or_id(session: Session, text: str) -> Employee | None:
+    wanted = text.strip()
+    return session.execute(
+        select(Employee)
+        .where(
+            (func.lower(col(Employee.email)) == wanted.lower())
+            | (col(Employee.external_id) == wanted)
+        )
+        .limit(1)
+    ).scalar_one_or_none()
