@@ -141,6 +141,8 @@ def _subject(
             _audit_if_hidden(core, session, requester, spec, routed.person_text)
             return _say(core, "errors.unknown_person", name=routed.person_text)
         return _say(core, "errors.no_subject")
+    if subject_id == requester.employee_id:
+        return _say(core, "errors.self_subject")
     return session.get(Employee, subject_id)
 
 

@@ -125,3 +125,9 @@ def test_deleting_the_newest_audit_row_after_a_turn_is_detected(say: Say, core: 
             checkpoint_every=policy.every,
         )
     assert not report.ok
+
+
+def test_a_manager_cannot_prep_a_one_on_one_with_themself(say: Say) -> None:
+    reply = say(PRIYA, "prep my 1:1 with Priya Raman")
+    assert "Conversation starters" not in reply
+    assert "what do you know about me" in reply
