@@ -26,6 +26,7 @@ from skills.answer import Action, Answer
 from skills.base import SkillContext, SkillRequest, SkillResult, SkillSpec
 from skills.content import ContentLibrary
 from skills.help import faq_answer, help_answer
+from skills.note_vectors import NoteVectors
 from skills.policy import Requester, grant, requester_for, visible_people
 from skills.registry import spec_for
 from storage.audit import CheckpointPolicy, append_event
@@ -46,6 +47,7 @@ class Core:
     settings: Settings
     engine: Engine
     library: ContentLibrary
+    note_vectors: NoteVectors | None = None
 
     @property
     def thresholds(self) -> NameThresholds:
@@ -170,7 +172,7 @@ def _run(
         cycle=routed.cycle,
         detail=routed.detail,
     )
-    context = SkillContext(session, core.settings, core.library, turn.at)
+    context = SkillContext(session, core.settings, core.library, turn.at, core.note_vectors)
     result = spec.handler(context, request)
     append_event(
         session,

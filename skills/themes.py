@@ -177,8 +177,6 @@ def group_feedback(
         embedder: the embedding model (sentences as queries, competencies as passages).
         threshold: the least cosine similarity for a sentence to join a competency.
     """
-    import numpy as np
-
     pieces = [
         FeedbackItem(item.ref, sentence)
         for item in sentences
@@ -187,7 +185,28 @@ def group_feedback(
     if not pieces:
         return []
 
-    queries = np.asarray(embedder.embed_queries([piece.text for piece in pieces]), dtype=float)
+    vectors = embedder.embed_queries([piece.text for piece in pieces])
+    return group_vectors(pieces, vectors, competencies, embedder, threshold=threshold)
+
+
+def group_vectors(
+    pieces: Sequence[FeedbackItem],
+    vectors: Sequence[Sequence[float]],
+    competencies: Sequence[CompetencyText],
+    embedder: Embedder,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Theme]:
+    """Like `group_feedback`, for items already embedded as queries (one vector an item).
+
+    The prep skill uses it with note vectors stored in the index when the note was written,
+    so grouping costs no model call per request.
+    """
+    import numpy as np
+
+    if not pieces:
+        return []
+    queries = np.asarray(vectors, dtype=float)
     if competencies:
         passages = np.asarray(competency_vectors(competencies, embedder), dtype=float)
         similarity = queries @ passages.T
@@ -200,7 +219,7 @@ def group_feedback(
         slug = competencies[column].slug if value >= threshold and competencies else OTHER
         members.setdefault(slug, []).append(row)
 
-    themes = [_theme(slug, rows, pieces, queries, best) for slug, rows in members.items()]
+    themes = [_theme(slug, rows, list(pieces), queries, best) for slug, rows in members.items()]
     themes.sort(
         key=lambda theme: (theme.competency_slug == OTHER, -len(theme.items), -theme.score)
     )

@@ -78,6 +78,7 @@ class ComposerSettings(_Section):
     """Which prompt pack phrases answers."""
 
     prompt_pack: str = "default"
+    feedback_themes: bool = True
 
 
 class LLMSettings(_Section):

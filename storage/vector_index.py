@@ -99,6 +99,10 @@ class VectorIndex(Protocol):
         """Removes records by id; unknown ids are ignored."""
         ...
 
+    def vectors(self, collection: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored embeddings of the given ids; ids not stored are absent."""
+        ...
+
     def count(self, collection: str) -> int:
         """Returns how many records a collection holds (0 for a collection never written)."""
         ...
@@ -280,6 +284,22 @@ class ChromaVectorIndex:
                     metadatas=clean[start:stop],
                 )
         logger.debug("Vectors upserted (collection=%s, count=%d)", collection, len(ids))
+
+    def vectors(self, collection: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored embeddings of the given ids; ids not stored are absent."""
+        validate_collection_name(collection)
+        if not ids:
+            return {}
+        target = self._collection(collection)
+        with _backend_errors(collection):
+            found = target.get(ids=list(ids), include=["embeddings"])
+        embeddings = found.get("embeddings")
+        if embeddings is None:
+            return {}
+        return {
+            record_id: [float(value) for value in vector]
+            for record_id, vector in zip(found["ids"], embeddings, strict=True)
+        }
 
     def query(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import admin, audit, chat, content, demo, disputes, importing
+from bot.cli import admin, audit, chat, content, demo, disputes, importing, index
 
 app = typer.Typer(
     name="tandem",
@@ -19,6 +19,7 @@ app.add_typer(content.content_app, name="content")
 app.add_typer(demo.demo_app, name="demo")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(disputes.disputes_app, name="disputes")
+app.add_typer(index.index_app, name="index")
 app.command("chat")(chat.chat_command)
 app.command("org")(chat.org_command)
 app.command("import")(importing.import_command)

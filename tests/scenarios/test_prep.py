@@ -137,3 +137,39 @@ def test_every_prep_is_audited_with_its_records(say: Say, core: Core) -> None:
     assert any(ref.startswith("signal:") for ref in event.record_ids)
     assert event.output_digest is not None
     assert event.pack_version == "default@2026.12.0"
+
+
+def test_prep_groups_recent_feedback_into_cited_themes(say: Say) -> None:
+    reply = say(PRIYA, "prep my 1:1 with Dana")
+    section = reply.split("Recent feedback, by theme", 1)[1].split("\n\n", 1)[0]
+    assert re.match(r" \[\d+\](\[\d+\])*:", section)
+    assert re.search(r"\((\d+) notes?\), e\.g\. ", section)
+
+
+class _BrokenEmbedder:
+    name = "broken"
+    dims = 384
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        from skills.embedding import EmbeddingError
+
+        raise EmbeddingError("model unavailable")
+
+    embed_passages = embed_queries
+
+
+def test_prep_lists_feedback_when_the_embedding_model_fails(core: Core) -> None:
+    from dataclasses import replace
+
+    from bot.dispatch import handle_turn
+    from bot.render.text import render_answer
+    from bot.turn import Turn
+    from skills.note_vectors import NoteVectors
+
+    assert core.note_vectors is not None
+    broken = replace(core, note_vectors=NoteVectors(core.note_vectors.index, _BrokenEmbedder()))
+    replies = handle_turn(broken, Turn("console", PRIYA, "prep my 1:1 with Dana"))
+
+    text = render_answer(replies[0].answer)
+    assert "Recent feedback [" in text
+    assert "Conversation starters" in text
