@@ -22,7 +22,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from skills.evidence import ComputedFact, Evidence
+from skills.evidence import SIGNAL_COLUMNS, ComputedFact, Evidence, SignalPoint, signal_points
 from storage.tables import Employee, Signal
 
 RECENT = timedelta(weeks=4)
@@ -87,7 +87,7 @@ def read_signals(
 
 
 def _weekly(
-    evidence: Evidence, spec: SignalSpec, rows: Sequence[Signal], now: datetime
+    evidence: Evidence, spec: SignalSpec, rows: Sequence[SignalPoint], now: datetime
 ) -> Reading | None:
     recent_rows = [row for row in rows if now - RECENT < row.ts <= now]
     base_rows = [row for row in rows if now - RECENT - BASELINE < row.ts <= now - RECENT]
@@ -119,7 +119,11 @@ def _weekly(
 
 
 def _snapshot(
-    session: Session, evidence: Evidence, spec: SignalSpec, rows: Sequence[Signal], now: datetime
+    session: Session,
+    evidence: Evidence,
+    spec: SignalSpec,
+    rows: Sequence[SignalPoint],
+    now: datetime,
 ) -> Reading | None:
     latest = rows[-1]
     recent = evidence.add(
@@ -162,7 +166,7 @@ def _snapshot(
 
 def _peer_values(
     session: Session, subject: Employee, kind: str, now: datetime
-) -> tuple[BaselineKind, list[Signal]] | None:
+) -> tuple[BaselineKind, list[SignalPoint]] | None:
     groups: list[tuple[BaselineKind, object]] = []
     if subject.manager_id is not None:
         groups.append(("team", col(Employee.manager_id) == subject.manager_id))
@@ -181,15 +185,15 @@ def _peer_values(
             .group_by(col(Signal.employee_id))
             .subquery()
         )
-        rows = list(
+        rows = signal_points(
             session.execute(
-                select(Signal).join(
+                select(*SIGNAL_COLUMNS).join(
                     newest,
                     (col(Signal.employee_id) == newest.c.employee_id)
                     & (col(Signal.ts) == newest.c.ts)
                     & (col(Signal.kind) == kind),
                 )
-            ).scalars()
+            )
         )
         if len(rows) >= MIN_PEERS:
             return label, rows

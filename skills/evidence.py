@@ -13,9 +13,10 @@ number in a reply can be traced back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -36,6 +37,33 @@ class ComputedFact:
     inputs: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SignalPoint:
+    """One signal value as evidence: a plain record, cheaper than an ORM object."""
+
+    id: int
+    kind: str
+    ts: datetime
+    value: float
+    unit: str
+    source: str
+
+
+SIGNAL_COLUMNS = (
+    col(Signal.id),
+    col(Signal.kind),
+    col(Signal.ts),
+    col(Signal.value),
+    col(Signal.unit),
+    col(Signal.source),
+)
+
+
+def signal_points(rows: Iterable[Any]) -> list[SignalPoint]:
+    """Points from rows selected with `SIGNAL_COLUMNS`."""
+    return [SignalPoint(*row) for row in rows]
+
+
 @dataclass
 class Evidence:
     """What one skill may use about one subject for one purpose."""
@@ -44,7 +72,7 @@ class Evidence:
     access: Access
     start: datetime
     end: datetime
-    signals: dict[str, list[Signal]] = field(default_factory=dict)
+    signals: dict[str, list[SignalPoint]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
@@ -81,24 +109,33 @@ def gather(
     now: datetime,
     weeks: int = 26,
     note_days: int = 120,
+    snapshot_kinds: Collection[str] = (),
 ) -> Evidence:
-    """Load the subject's allowed records for the window ending at `now`."""
+    """Load the subject's allowed records for the window ending at `now`.
+
+    Weekly signals are read for the last `weeks`; `snapshot_kinds` (one value per survey or
+    review) are read whatever their age, since the newest may be years old.
+    """
     start = now - timedelta(weeks=weeks)
     evidence = Evidence(subject=subject, access=access, start=start, end=now)
     kinds = signal_kinds_allowed(access)
     assert subject.id is not None
 
     if kinds:
+        in_window = col(Signal.ts) >= start
+        if snapshot_kinds:
+            in_window = in_window | col(Signal.kind).in_(list(snapshot_kinds))
         rows = session.execute(
-            select(Signal)
+            select(*SIGNAL_COLUMNS)
             .where(
                 col(Signal.employee_id) == subject.id,
                 col(Signal.kind).in_(kinds),
                 col(Signal.ts) <= now,
+                in_window,
             )
             .order_by(col(Signal.kind), col(Signal.ts))
-        ).scalars()
-        evidence.signals = _by_kind(rows)
+        )
+        evidence.signals = _by_kind(signal_points(rows))
     evidence.notes = _notes(session, access, subject.id, since=now - timedelta(days=note_days))
     if access.allows("goal.status"):
         evidence.goals = list(
@@ -113,14 +150,8 @@ def gather(
     return evidence
 
 
-def latest_snapshot(rows: Iterable[Signal], *, now: datetime) -> Signal | None:
-    """The newest row at or before `now`."""
-    past = [row for row in rows if row.ts <= now]
-    return past[-1] if past else None
-
-
-def _by_kind(rows: Iterable[Signal]) -> dict[str, list[Signal]]:
-    grouped: dict[str, list[Signal]] = defaultdict(list)
+def _by_kind(rows: Iterable[SignalPoint]) -> dict[str, list[SignalPoint]]:
+    grouped: dict[str, list[SignalPoint]] = defaultdict(list)
     for row in rows:
         grouped[row.kind].append(row)
     return dict(grouped)

@@ -56,7 +56,8 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
         summary = ctx.library.copy("errors.inactive_employee", name=subject.name)
         return SkillResult(answer=Answer(intent="prep_one_on_one", summary=summary))
 
-    evidence = gather(ctx.session, access, subject, now=ctx.now)
+    snapshots = [signal.kind for signal in ctx.library.signals if signal.cadence == "snapshot"]
+    evidence = gather(ctx.session, access, subject, now=ctx.now, snapshot_kinds=snapshots)
     readings = read_signals(ctx.session, evidence, signal_specs(ctx.library), now=ctx.now)
     if readings:
         answer = compose_prep(ctx, evidence, readings, pack)

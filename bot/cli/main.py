@@ -12,6 +12,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: Rich's help renderer imports a Markdown parser and doubles start-up.
+    rich_markup_mode=None,
 )
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.keys_app, name="keys")
