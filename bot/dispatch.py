@@ -11,6 +11,7 @@ gets the friendly internal-error text from `content/`, never a trace.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -38,6 +39,15 @@ from storage.org import chat_aliases, cycle_names
 from storage.tables import Employee
 
 logger = logging.getLogger(__name__)
+
+WORD = re.compile(r"[\w.@-]+")
+RETRY_PHRASES = {
+    "prep_one_on_one": "prep my 1:1 with {name}",
+    "log_one_on_one": "1:1 with {name} done: ",
+    "draft_review": "draft {name}'s review",
+    "suggest_goals": "suggest goals for {name}",
+    "promotion_readiness": "is {name} ready for promotion?",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ def handle_turn(core: Core, turn: Turn) -> list[Reply]:
 
 def _answer(core: Core, session: Session, turn: Turn) -> Answer:
     me = resolve_user(session, channel=turn.channel, user_id=turn.user_id)
+    if not me.is_active:
+        return _say(core, "errors.inactive_user", intent="error")
     requester = requester_for(session, me, core.settings)
     memory = load_context(
         session, channel=turn.channel, user_key=turn.user_id, thread=turn.thread_key, now=turn.at
@@ -97,6 +109,7 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
         self_id=requester.employee_id,
         thresholds=core.thresholds,
     )
+    routed = _prefer_exact_name(routed, text, refs)
     if routed.refers_back and memory.get("intent"):
         routed = replace(routed, intent=memory["intent"])
     spec = spec_for(routed.intent)
@@ -127,6 +140,10 @@ def _subject(
     if spec.subject == "none":
         return None
     if spec.subject == "self":
+        # A dispute's reason may name people; a question about data may not.
+        named_other = routed.person_text and routed.person_id != requester.employee_id
+        if named_other and spec.intent != "dispute":
+            return _say(core, "errors.only_self")
         return session.get(Employee, requester.employee_id)
     if routed.candidates and routed.person_id is None:
         return _ask_which(core, routed, text)
@@ -265,15 +282,43 @@ def _address(core: Core, turn: Turn, answer: Answer) -> list[Reply]:
     return [Reply(answer, turn.user_id, turn.surface, thread=turn.thread)]
 
 
+def _prefer_exact_name(routed: Route, text: str, refs: list[PersonRef]) -> Route:
+    """When the router is unsure but one visible person's full name is in the text, take it.
+
+    Full names with digits ("Driver 10") or rare shapes can defeat fuzzy matching; an exact,
+    whole-word, case-insensitive full name is never a guess.
+    """
+    if routed.person_id is not None:
+        return routed
+    words = _words(text)
+    exact = [ref for ref in refs if _words(ref.name) in words]
+    if len(exact) != 1:
+        return routed
+    return replace(routed, person_id=exact[0].id, person_text=exact[0].name, candidates=())
+
+
+def _words(text: str) -> str:
+    """Lower-case words joined by single spaces and padded, for whole-word containment."""
+    return " " + " ".join(WORD.findall(text.lower())) + " "
+
+
 def _ask_which(core: Core, routed: Route, text: str) -> Answer:
-    """Ask back with every candidate's full name, each a one-click retry."""
+    """Ask back with the candidates' full names, each a retry that names them exactly."""
     names = [candidate.name for candidate in routed.candidates]
-    actions = tuple(
-        Action(name, text.replace(routed.person_text, name) if routed.person_text else name)
-        for name in names
-    )
-    summary = core.library.copy("errors.ambiguous_person", candidates=names)
+    actions = tuple(Action(name, _retry(routed, text, name)) for name in names)
+    if len(names) == 1:
+        summary = core.library.copy("errors.did_you_mean", name=names[0])
+    else:
+        summary = core.library.copy("errors.ambiguous_person", candidates=names)
     return Answer(intent="clarify", summary=summary, actions=actions)
+
+
+def _retry(routed: Route, text: str, name: str) -> str:
+    # Replace the words that named the person when they are in the text; otherwise fall
+    # back to the plain request, so a retry can never repeat the ambiguous text.
+    if routed.person_text and routed.person_text in text:
+        return text.replace(routed.person_text, name, 1)
+    return RETRY_PHRASES.get(routed.intent, "{name}").format(name=name)
 
 
 def _say(core: Core, key: str, *, intent: str = "clarify", **values: object) -> Answer:

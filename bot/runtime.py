@@ -38,10 +38,22 @@ class Runtime:
 
     @cached_property
     def engine(self) -> Engine:
-        """The database, keys installed and an empty embedded file migrated."""
-        from storage.db import open_database
+        """The database: keys installed, an empty embedded file migrated, stored text readable.
 
-        return open_database(self.settings)
+        Raises `DatabaseError` (one line, no trace) when the database cannot be reached.
+        """
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from storage.db import DatabaseError, open_database
+        from storage.rotation import check_readable
+
+        try:
+            engine = open_database(self.settings)
+            check_readable(engine)
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise DatabaseError(f"cannot use the database: {reason}") from None
+        return engine
 
 
 def open_runtime(settings: Settings | None = None) -> Runtime:

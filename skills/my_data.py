@@ -140,7 +140,11 @@ def _field_fact(policy: DataPolicy, name: str, count: int) -> Fact:
 def _access_lines(session: Session, employee_id: int) -> list[str]:
     rows = session.execute(
         select(AuditEvent)
-        .where(col(AuditEvent.subject_id) == employee_id)
+        .where(
+            col(AuditEvent.subject_id) == employee_id,
+            # A refused request read nothing, so it is not an access to list here.
+            col(AuditEvent.action).not_in(("denied", "payloads_purged")),
+        )
         .order_by(col(AuditEvent.seq).desc())
         .limit(ACCESS_LIMIT)
     ).scalars()
@@ -149,7 +153,8 @@ def _access_lines(session: Session, employee_id: int) -> list[str]:
     for event in rows:
         actor = _name(session, names, event.actor_id)
         purpose = f" for {event.purpose}" if event.purpose else ""
-        lines.append(f"{_day(event.at)}: {actor}, {event.action.replace('_', ' ')}{purpose}")
+        action = event.action.replace("_", " ")
+        lines.append(f"A{event.seq}, {_day(event.at)}: {actor}, {action}{purpose}")
     return lines
 
 

@@ -22,6 +22,7 @@ TOP_SIGNALS = 5
 MAX_STARTERS = 5
 MIN_STARTERS = 3
 STALE_AFTER = timedelta(days=180)
+MAX_FOLLOW_UPS = 5
 GROUP = "prep"
 
 
@@ -201,11 +202,13 @@ def _module_suggestion(ctx: SkillContext, pack: PromptPack, worse: list[Reading]
 def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:
     if not evidence.follow_ups:
         return []
+    # The newest few: a long list of old follow-ups buries what was agreed last time.
+    shown = evidence.follow_ups[-MAX_FOLLOW_UPS:]
     lines = tuple(
         pack.render(GROUP, "follow_ups.line", text=item.text, due=_day_or_none(item.due_on))
-        for item in evidence.follow_ups
+        for item in shown
     )
-    refs = tuple(f"followup:{item.id}" for item in evidence.follow_ups)
+    refs = tuple(f"followup:{item.id}" for item in shown)
     return [Section(pack.render(GROUP, "follow_ups.title"), lines, refs)]
 
 
@@ -231,7 +234,7 @@ def _summary(
         items = ", ".join(_lower_first(reading.spec.label) for reading in worse[:3])
         own = all(reading.baseline_kind == "own" for reading in worse[:3])
         key = "summary.worse" if own else "summary.worse_peer"
-        lines.append(pack.render(GROUP, key, items=items, first_name=first))
+        lines.append(pack.render(GROUP, key, items=items, first_name=first, count=len(worse[:3])))
     elif better:
         items = ", ".join(_lower_first(reading.spec.label) for reading in better[:3])
         lines.append(pack.render(GROUP, "summary.better", items=items))

@@ -12,19 +12,22 @@ Errors:
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from storage.data_policy import DataPolicy
 
@@ -109,7 +112,7 @@ class AuditSettings(_Section):
     """The audit chain's keyed checkpoints."""
 
     checkpoint_every: int = Field(default=50, ge=1)
-    checkpoint_path: Path = Path("var/audit-checkpoint.json")
+    checkpoint_path: Path = Path("var/audit-checkpoint-{database}.json")
     payload_retention_days: int = Field(default=365, ge=1)
 
 
@@ -140,6 +143,21 @@ class Settings(BaseSettings):
     audit: AuditSettings
     data_policy: DataPolicy
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL (e.g. postgresql+psycopg://user@host/db)"
+            ) from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"{backend} is not supported: use sqlite or postgresql")
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -167,6 +185,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / 'tandem.db'}"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        """The checkpoint file; `{database}` in the setting stands for this database's digest.
+
+        One file per database, so pointing Tandem at another database never compares it
+        with the first one's checkpoint.
+        """
+        digest = hashlib.sha256(self.effective_database_url.encode("utf-8")).hexdigest()[:12]
+        return self.resolve(Path(str(self.audit.checkpoint_path).replace("{database}", digest)))
 
     @property
     def is_embedded(self) -> bool:

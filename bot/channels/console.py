@@ -93,6 +93,8 @@ class ConsoleChannel:
             return self.inbox()
         if line == "/faq":
             return self.send("faq")
+        if line.startswith("/"):
+            return self.core.library.copy("console.unknown_command", command=line.split()[0])
         return self.send(line)
 
 

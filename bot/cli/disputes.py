@@ -68,6 +68,8 @@ def resolve_command(
     configure_logging()
     with reported(IdentityError, DisputeNotFoundError, DisputeClosedError, ValueError):
         engine = open_runtime().engine
+        if not note.strip():
+            raise ValueError("--note must say what HR decided and why; the employee reads it")
         number = int(dispute.lstrip("Xx#"))
         with session_scope(engine) as session:
             admin = find_by_name_or_email(session, as_user)

@@ -65,7 +65,7 @@ class CheckpointPolicy:
         """The policy configured in `app.yaml` and `TANDEM_AUDIT_KEY`."""
         key = settings.audit_key.get_secret_value() if settings.audit_key else None
         return cls(
-            path=settings.resolve(settings.audit.checkpoint_path),
+            path=settings.audit_checkpoint_path,
             key=key or None,
             every=settings.audit.checkpoint_every,
         )

@@ -131,3 +131,66 @@ def test_a_manager_cannot_prep_a_one_on_one_with_themself(say: Say) -> None:
     reply = say(PRIYA, "prep my 1:1 with Priya Raman")
     assert "Conversation starters" not in reply
     assert "what do you know about me" in reply
+
+
+def test_dispute_naming_an_output_keeps_the_reason_and_links_it(say: Say, core: Core) -> None:
+    say(PRIYA, "prep my 1:1 with Dana")
+    with Session(core.engine) as session:
+        prep = session.execute(
+            select(AuditEvent).where(col(AuditEvent.action) == "prep_one_on_one")
+        ).scalar_one()
+    listed = say(DANA, "what do you know about me?")
+    assert f"A{prep.seq}," in listed
+
+    say(DANA, f"dispute A{prep.seq}: the late starts were agreed with Priya")
+
+    with Session(core.engine) as session:
+        dispute = session.execute(select(Dispute)).scalar_one()
+    assert dispute.audit_event_id == prep.id
+    assert "agreed with Priya" in dispute.reason
+
+
+def test_dispute_without_a_reason_asks_for_one_and_opens_nothing(say: Say, core: Core) -> None:
+    reply = say(DANA, "I want to dispute a suggestion")
+    assert "why" in reply.lower()
+    with Session(core.engine) as session:
+        assert session.execute(select(Dispute)).first() is None
+
+
+def test_dispute_of_someone_elses_output_is_refused(say: Say, core: Core) -> None:
+    say(PRIYA, "prep my 1:1 with Sam")
+    with Session(core.engine) as session:
+        sams = session.execute(select(AuditEvent)).scalars().all()[-1]
+    reply = say(DANA, f"dispute A{sams.seq}: this is wrong about me")
+    assert f"A{sams.seq}" in reply
+    with Session(core.engine) as session:
+        assert session.execute(select(Dispute)).first() is None
+
+
+def test_refused_requests_are_not_listed_as_access(say: Say) -> None:
+    mei = "mei.tanaka@demo.tandem.example"
+    say(mei, "prep my 1:1 with Dana Whitfield")
+    reply = say(DANA, "what do you know about me?")
+    assert "Mei Tanaka" not in reply
+
+
+def test_my_data_about_someone_else_is_declined(say: Say) -> None:
+    reply = say(PRIYA, "what data do you use about Dana Whitfield?")
+    assert "only show you your own data" in reply
+
+
+def test_a_full_name_with_digits_is_found_exactly(say: Say, core: Core) -> None:
+    with Session(core.engine) as session:
+        priya = session.execute(select(Employee).where(col(Employee.email) == PRIYA)).scalar_one()
+        for number in (10, 11, 12):
+            session.add(
+                Employee(external_id=f"d{number}", name=f"Driver {number}", manager_id=priya.id)
+            )
+        session.commit()
+    reply = say(PRIYA, "prep my 1:1 with Driver 11")
+    assert reply.startswith("1:1 prep for Driver 11")
+
+
+def test_someone_who_left_cannot_use_tandem(say: Say) -> None:
+    reply = say("owen.price@demo.tandem.example", "what do you know about me?")
+    assert "no longer active" in reply

@@ -91,3 +91,24 @@ def test_missing_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("TANDEM_CONFIG", str(tmp_path / "nope.yaml"))
     with pytest.raises(ConfigError, match="not found"):
         load_settings()
+
+
+def test_each_database_gets_its_own_audit_checkpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_settings().audit_checkpoint_path
+    monkeypatch.setenv("TANDEM_DATABASE_URL", "sqlite:////tmp/another.db")
+    second = load_settings().audit_checkpoint_path
+    assert first != second
+    assert first.parent == second.parent
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("garbage", "not a database URL"), ("mysql://x@y/z", "not supported")],
+)
+def test_an_unusable_database_url_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, url: str, reason: str
+) -> None:
+    monkeypatch.setenv("TANDEM_DATABASE_URL", url)
+    with pytest.raises(ConfigError, match=reason) as caught:
+        load_settings()
+    assert caught.value.key == "database_url"

@@ -94,7 +94,7 @@ def test_verify_without_sealing_leaves_no_checkpoint(chain: Engine, settings: Se
     result = _run("verify", "--no-seal")
 
     assert result.exit_code == 0
-    assert not settings.resolve(settings.audit.checkpoint_path).exists()
+    assert not settings.audit_checkpoint_path.exists()
 
 
 def test_verify_fails_naming_the_edited_row(chain: Engine) -> None:
@@ -165,7 +165,7 @@ def test_checkpoint_writes_one_now(chain: Engine, settings: Settings) -> None:
 
     assert result.exit_code == 0
     assert _flat(result).startswith("Checkpoint written: 3 rows up to seq 3")
-    assert settings.resolve(settings.audit.checkpoint_path).is_file()
+    assert settings.audit_checkpoint_path.is_file()
 
 
 def test_checkpoint_without_an_audit_key_uses_the_embedded_key(
@@ -178,7 +178,7 @@ def test_checkpoint_without_an_audit_key_uses_the_embedded_key(
 
     assert result.exit_code == 0, result.output
     assert (settings.var_dir / "audit.key").is_file()
-    assert settings.resolve(settings.audit.checkpoint_path).is_file()
+    assert settings.audit_checkpoint_path.is_file()
 
 
 def test_log_lists_the_newest_events_without_payloads(chain: Engine) -> None:
