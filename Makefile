@@ -43,8 +43,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python bench/router_report.py
 	$(BIN)/python bench/import.py
+	test -f var/bench/org.db || $(BIN)/python bench/org.py
 	$(BIN)/python bench/skills.py
+	$(BIN)/python bench/embeddings.py
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --universal --generate-hashes --python-version 3.11 \

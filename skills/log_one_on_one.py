@@ -78,11 +78,17 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
     )
 
     lines = tuple(f"{row.text}" + (f" (due {row.due_on})" if row.due_on else "") for row in rows)
-    title = pack.render(GROUP, "log.follow_ups") if rows else pack.render(GROUP, "log.none")
+    summary = pack.render(GROUP, "log.logged", name=subject.name, day=ctx.now.date())
+    sections: tuple[Section, ...] = ()
+    if rows:
+        refs = tuple(f"followup:{row.id}" for row in rows)
+        sections = (Section(pack.render(GROUP, "log.follow_ups"), lines, refs),)
+    else:
+        summary += "\n" + pack.render(GROUP, "log.none")
     answer = Answer(
         intent="log_one_on_one",
-        summary=pack.render(GROUP, "log.logged", name=subject.name, day=ctx.now.date()),
-        sections=(Section(title, lines, tuple(f"followup:{row.id}" for row in rows)),),
+        summary=summary,
+        sections=sections,
         citations=tuple(Citation(f"followup:{row.id}", "follow-up", row.text) for row in rows),
         record_ids=(f"outcome:{outcome.id}", *(f"followup:{row.id}" for row in rows)),
     )

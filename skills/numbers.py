@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 WEEKLY_SUFFIX = {"hours": "h/week", "days": "days/week", "count": "a week", "miles": "miles/week"}
 PLAIN_SUFFIX = {"hours": "h", "days": "days", "count": "", "miles": "miles"}
 
 
 def number(value: float) -> str:
-    """A value with at most one decimal, without a trailing `.0`."""
-    rounded = round(value, 1)
+    """A value with at most one decimal (halves round up), without a trailing `.0`."""
+    rounded = float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
 

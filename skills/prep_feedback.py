@@ -46,6 +46,7 @@ def feedback_view(ctx: SkillContext, pack: PromptPack, evidence: Evidence) -> Fe
     if not notes:
         return FeedbackView((), ())
     themes = _themes(ctx, notes)
+    reader = evidence.access.requester.employee_id
     by_ref = {f"note:{note.id}": note for note in notes}
     if themes:
         shown = [by_ref[theme.representative_ref] for theme in themes]
@@ -57,18 +58,18 @@ def feedback_view(ctx: SkillContext, pack: PromptPack, evidence: Evidence) -> Fe
                 theme=names.get(theme.competency_slug, pack.render(GROUP, "sections.other")),
                 count=len({item.ref for item in theme.items}),
                 quote=_quote(by_ref[theme.representative_ref]),
-                source=_source(pack, by_ref[theme.representative_ref]),
+                source=_source(pack, by_ref[theme.representative_ref], reader),
             )
             for theme in themes
         )
         title = pack.render(GROUP, "sections.themes")
     else:
         shown = notes[:LISTED]
-        lines = tuple(_listed_line(pack, note) for note in shown)
+        lines = tuple(_listed_line(pack, note, reader) for note in shown)
         title = pack.render(GROUP, "sections.recent_feedback")
     refs = tuple(f"note:{note.id}" for note in shown)
     citations = tuple(
-        Citation(f"note:{note.id}", f"{_source(pack, note)}, {_day(note.written_at)}")
+        Citation(f"note:{note.id}", f"{_source(pack, note, reader)}, {_day(note.written_at)}")
         for note in shown
     )
     return FeedbackView((Section(title, lines, refs),), citations)
@@ -95,11 +96,11 @@ def _themes(ctx: SkillContext, notes: list[Note]) -> list[Theme] | None:
     return (named or themes)[:MAX_THEMES] or None
 
 
-def _listed_line(pack: PromptPack, note: Note) -> str:
+def _listed_line(pack: PromptPack, note: Note, reader: int) -> str:
     return pack.render(
         GROUP,
         "sections.note_line",
-        source=_source(pack, note),
+        source=_source(pack, note, reader),
         day=_day(note.written_at),
         quote=_quote(note),
     )
@@ -112,8 +113,13 @@ def _quote(note: Note) -> str:
     return text
 
 
-def _source(pack: PromptPack, note: Note) -> str:
-    kind = "private" if note.visibility == "private" else note.kind
+def _source(pack: PromptPack, note: Note, reader_id: int) -> str:
+    if note.visibility == "private":
+        kind = "private"
+    elif note.author_id == reader_id:
+        kind = "yours"
+    else:
+        kind = note.kind
     return pack.render(GROUP, f"note_sources.{kind}")
 
 
