@@ -194,6 +194,7 @@ def check_records(
     embeddings: Sequence[Sequence[float]],
     metadatas: Sequence[Metadata],
 ) -> list[dict[str, MetadataValue]]:
+    """Check a batch of records (parallel lists, finite vectors, clean metadata)."""
     if not len(ids) == len(embeddings) == len(metadatas):
         raise InvalidVectorRequestError(
             f"{len(ids)} ids, {len(embeddings)} embeddings and {len(metadatas)} metadatas "
