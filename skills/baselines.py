@@ -8,7 +8,8 @@ title; the baseline's label says which.
 
 Salience is the change in the unfavourable direction divided by a robust spread (the median
 absolute deviation, with a floor), so "3 late days against a usual 0" outranks "36 hours
-against a usual 38".
+against a usual 38". A change within one spread reads as "in line"; the spread is shown
+with the baseline so a reader can see why.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from skills.evidence import SIGNAL_COLUMNS, ComputedFact, Evidence, SignalPoint, signal_points
+from skills.numbers import number
 from storage.tables import Employee, Signal
 
 RECENT = timedelta(weeks=4)
@@ -55,6 +57,7 @@ class Reading:
     baseline: ComputedFact
     baseline_kind: BaselineKind
     salience: float
+    spread: float
 
     @property
     def is_worse(self) -> bool:
@@ -111,11 +114,16 @@ def _weekly(
             label=f"{spec.label}, own baseline",
             value=statistics.median(values),
             unit=spec.unit,
-            method=f"median of {len(values)} weekly values in the 12 weeks before {first_recent}",
+            method=(
+                f"median of {len(values)} weekly values in the 12 weeks before {first_recent}; "
+                f"usual spread {number(_spread(spec, values))} (scaled median absolute deviation)"
+            ),
             inputs=tuple(f"signal:{row.id}" for row in base_rows),
         )
     )
-    return Reading(spec, recent, baseline, "own", _salience(spec, recent.value, values))
+    return Reading(
+        spec, recent, baseline, "own", _salience(spec, recent.value, values), _spread(spec, values)
+    )
 
 
 def _snapshot(
@@ -157,11 +165,12 @@ def _snapshot(
             label=f"{spec.label}, {baseline_kind} median",
             value=statistics.median(values),
             unit=spec.unit,
-            method=method,
+            method=f"{method}; usual spread {number(_spread(spec, values))}",
             inputs=inputs,
         )
     )
-    return Reading(spec, recent, baseline, baseline_kind, _salience(spec, recent.value, values))
+    salience = _salience(spec, recent.value, values)
+    return Reading(spec, recent, baseline, baseline_kind, salience, _spread(spec, values))
 
 
 def _peer_values(
@@ -200,11 +209,16 @@ def _peer_values(
     return None
 
 
-def _salience(spec: SignalSpec, recent: float, values: Sequence[float]) -> float:
+def _spread(spec: SignalSpec, values: Sequence[float]) -> float:
+    """How far values usually stray: the scaled median absolute deviation, with a floor."""
     centre = statistics.median(values)
     spread = statistics.median(abs(value - centre) for value in values) * 1.4826
     floor = max(abs(centre) * 0.1, 0.5 if spec.unit in ("days", "count") else 0.25)
-    change = (recent - centre) / max(spread, floor)
+    return max(spread, floor)
+
+
+def _salience(spec: SignalSpec, recent: float, values: Sequence[float]) -> float:
+    change = (recent - statistics.median(values)) / _spread(spec, values)
     if spec.direction == "higher_better":
         return -change
     if spec.direction == "lower_better":

@@ -116,7 +116,10 @@ def _reading_fact(ctx: SkillContext, pack: PromptPack, reading: Reading) -> Fact
         label=spec.label,
         value=f"{values['recent']}, {pack.render(GROUP, f'facts.direction_{direction}')}",
         baseline=pack.render(
-            GROUP, f"facts.baseline_{reading.baseline_kind}", baseline=values["baseline"]
+            GROUP,
+            f"facts.baseline_{reading.baseline_kind}",
+            baseline=values["baseline"],
+            spread=number(reading.spread),
         ),
         why=ctx.library.signal(spec.kind).why,
         citations=(reading.recent.ref, reading.baseline.ref),
