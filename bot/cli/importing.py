@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 
+MAX_SHOWN = 50  # problems printed in text mode; --json lists every one
 PROGRESS_FROM_BYTES = 1 << 20  # files smaller than this import before a bar would show
 REFUSED = 1
 
@@ -144,13 +145,16 @@ def _print_refusal(report: ImportReport, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        for issue in report.issues:
+        for issue in report.issues[:MAX_SHOWN]:
             err_console.print(
                 f"[bold red]error:[/] {escape(str(issue))}", highlight=False, soft_wrap=True
             )
+        hidden = len(report.issues) - MAX_SHOWN
+        if hidden > 0:
+            err_console.print(f"... and {hidden} more (--json lists them all)", highlight=False)
+    where = f" in {report.rows_rejected} row(s) of {report.rows_read}" if report.rows_read else ""
     err_console.print(
-        f"Import refused: {len(report.issues)} problem(s) in {report.rows_rejected} row(s) "
-        f"of {report.rows_read}; nothing was written.",
+        f"Import refused: {len(report.issues)} problem(s){where}; nothing was written.",
         highlight=False,
     )
 
