@@ -40,6 +40,7 @@ PERSON_FIELDS: dict[str, frozenset[ValueType]] = {
     "hire_date": frozenset({"date"}),
     "termination_date": frozenset({"date"}),
     "is_active": frozenset({"bool"}),
+    "is_hr_admin": frozenset({"bool"}),
 }
 SENSITIVE_FIELDS: dict[str, frozenset[ValueType]] = {
     "sex": TEXT,

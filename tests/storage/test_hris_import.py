@@ -320,3 +320,33 @@ def test_progress_reaches_the_last_line(engine: Engine) -> None:
     _import(engine, "org.csv", progress=lambda done, total: calls.append((done, total)))
 
     assert calls[-1] == (6, 6)
+
+
+def test_hr_admins_can_be_marked_in_imported_data(engine: Engine, tmp_path: Path) -> None:
+    from storage.hris import parse_mapping
+
+    source = tmp_path / "people.csv"
+    source.write_text("Id,Name,HR\n1,Ana Diaz,yes\n2,Ben Ode,no\n", encoding="utf-8")
+    mapping = parse_mapping(
+        {
+            "entity": "people",
+            "source": "hris:test-hr",
+            "people": {
+                "key": "external_id",
+                "fields": {
+                    "external_id": {"column": "Id", "steps": ["trim"]},
+                    "name": {"column": "Name", "steps": ["trim"]},
+                    "is_hr_admin": {
+                        "column": "HR",
+                        "steps": ["trim", {"enum": {"yes": True, "no": False}}],
+                    },
+                },
+            },
+        }
+    )
+
+    run_import(engine, source, mapping)
+
+    people = _people(engine)
+    assert people["1"]["is_hr_admin"] is True
+    assert people["2"]["is_hr_admin"] is False
