@@ -94,22 +94,7 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
     if text.strip().lower() in ("faq", "/faq"):
         return faq_answer(core.library)
 
-    people = visible_people(session, requester)
-    aliases = chat_aliases(session, [p.id for p in people if p.id is not None])
-    refs = [
-        PersonRef(p.id, p.name, (*((p.email,) if p.email else ()), *aliases.get(p.id, ())))
-        for p in people
-        if p.id is not None
-    ]
-    routed = route(
-        text,
-        people=refs,
-        modules=core.library.module_choices(),
-        cycles=cycle_names(session),
-        self_id=requester.employee_id,
-        thresholds=core.thresholds,
-    )
-    routed = _prefer_exact_name(routed, text, refs)
+    routed = _route(core, session, requester, text)
     if routed.refers_back and memory.get("intent"):
         routed = replace(routed, intent=memory["intent"])
     spec = spec_for(routed.intent)
@@ -126,6 +111,26 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
     result = _run(core, session, turn, requester, spec, routed, subject)
     _remember(core, session, turn, memory, spec, subject, result)
     return result.answer
+
+
+def _route(core: Core, session: Session, requester: Requester, text: str) -> Route:
+    """Read the message against the people this requester may name, and nobody else."""
+    people = visible_people(session, requester)
+    aliases = chat_aliases(session, [p.id for p in people if p.id is not None])
+    refs = [
+        PersonRef(p.id, p.name, (*((p.email,) if p.email else ()), *aliases.get(p.id, ())))
+        for p in people
+        if p.id is not None
+    ]
+    routed = route(
+        text,
+        people=refs,
+        modules=core.library.module_choices(),
+        cycles=cycle_names(session),
+        self_id=requester.employee_id,
+        thresholds=core.thresholds,
+    )
+    return _prefer_exact_name(routed, text, refs)
 
 
 def _subject(
