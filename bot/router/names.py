@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.router.model import NameMatch, NameThresholds, PersonRef
+from bot.router.text import normalise
 
 LONG_ONE_SLIP = 7
 """A name word this long may differ from the name by one edit and still be taken."""
@@ -55,10 +56,10 @@ class PersonIndex:
         self._forms: list[str] = []
         self._owners: list[int] = []
         for index, entry in enumerate(self._entries):
-            for alias in entry.person.aliases:
-                self._keys.setdefault(alias.strip().lower(), []).append(index)
-                if not _EXACT_ONLY.search(alias) and _WORD.fullmatch(alias.strip()):
-                    self._add_form(alias.strip().lower(), index)
+            for alias in (normalise(alias).strip() for alias in entry.person.aliases):
+                self._keys.setdefault(alias.lower(), []).append(index)
+                if not _EXACT_ONLY.search(alias) and _WORD.fullmatch(alias):
+                    self._add_form(alias.lower(), index)
             for part in entry.parts:
                 self._add_form(part, index)
         self._fulls = [entry.full for entry in self._entries]
@@ -69,7 +70,7 @@ class PersonIndex:
 
     def by_key(self, key: str) -> PersonRef | None:
         """The one person whose alias is exactly `key` (case-insensitive), if any."""
-        owners = self._keys.get(key.strip().lower(), [])
+        owners = self._keys.get(normalise(key).strip().lower(), [])
         return self._entries[owners[0]].person if len(owners) == 1 else None
 
     def resembles_name(self, word: str) -> bool:
@@ -171,7 +172,7 @@ class PersonIndex:
         a one-letter slip in a word of five or more letters (two from eight), or, after the
         first word, an initial or a prefix of at least three letters ("Alex M", "Alex Mor").
         """
-        keys = {alias.strip().lower() for alias in entry.person.aliases}
+        keys = {normalise(alias).strip().lower() for alias in entry.person.aliases}
         if len(words) == 1 and words[0] in keys:
             return True
         parts = list(entry.parts) + [key for key in keys if _WORD.fullmatch(key)]
@@ -200,6 +201,7 @@ def match_person(
     Returns the person when the match is clear, candidates when it is not, or neither.
     """
     index = PersonIndex(people, thresholds or NameThresholds())
+    text = normalise(text)
     exact = index.by_key(text)
     if exact is not None:
         return NameMatch(exact)
@@ -207,8 +209,9 @@ def match_person(
 
 
 def _entry(person: PersonRef) -> _Entry:
-    parts = tuple(word.lower() for word in _WORD.findall(person.name))
-    return _Entry(person, utils.default_process(person.name), parts)
+    name = normalise(person.name)
+    parts = tuple(word.lower() for word in _WORD.findall(name))
+    return _Entry(person, utils.default_process(name), parts)
 
 
 def _pair_score(first: str, second: str, parts: tuple[str, ...]) -> float:

@@ -1,13 +1,16 @@
 """Reading a message: chat mentions, canonical meeting words, tokens, and the outcome split.
 
-Mentions are lifted out first so that their markup never reaches the word matching:
-Slack `<@U123|dana>` and `<@U123>`, Teams `<at>Dana Whitfield</at>`, plain `@handle` and
-email addresses. Each is replaced by a placeholder token `@N@` pointing at its `Mention`.
+The text is NFKC-normalised first, so fullwidth and other compatibility forms read as plain
+letters and digits. Mentions are lifted out next so that their markup never reaches the word
+matching: Slack `<@U123|dana>` and `<@U123>`, Teams `<at>Dana Whitfield</at>`, plain
+`@handle` and email addresses. Each is replaced by a placeholder token `@N@` pointing at its
+`Mention`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _SLACK = re.compile(r"<@([A-Za-z0-9]+)(?:\|([^>]*))?>")
@@ -134,8 +137,13 @@ def _between_digits(text: str, index: int) -> bool:
     return before.isdigit() and after.isdigit()
 
 
+def normalise(text: str) -> str:
+    """NFKC-normalise `text`: fullwidth and other compatibility letters become plain ones."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def _straighten(text: str) -> str:
-    return text.replace("\u2019", "'").replace("\u2018", "'")
+    return normalise(text).replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _strip_at(label: str) -> str | None:

@@ -230,3 +230,33 @@ def test_match_person_takes_alias_full_name_and_asks_on_shared_first_name() -> N
     assert set(match_person("Alex", TEAM).candidates) == {ALEX_C, ALEX_M}
     assert match_person("Zebulon", TEAM) == match_person("", TEAM)
     assert match_person("Zebulon", TEAM).person is None
+
+
+def _fullwidth(text: str) -> str:
+    """The text in fullwidth forms, as some East Asian keyboards type it."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"prep my 1:1 with {_fullwidth('Dana')}",
+        f"prep my 1:1 with {_fullwidth('Dana Whitfield')}",
+        _fullwidth("prep my 1:1 with dana"),
+    ],
+    ids=["fullwidth-first-name", "fullwidth-full-name", "fullwidth-everything"],
+)
+def test_fullwidth_text_is_normalised_before_matching(text: str) -> None:
+    routed = _route(text)
+
+    assert routed.intent == "prep_one_on_one"
+    assert routed.person_id == DANA.id
+    assert routed.person_text is not None
+    assert routed.person_text.lower().startswith("dana")
+
+
+def test_fullwidth_name_in_the_roster_matches_plain_text() -> None:
+    wide = PersonRef(9, _fullwidth("Kim Lee"), (_fullwidth("U0KIM"),))
+
+    assert _route("prep my 1:1 with Kim Lee", (*TEAM, wide)).person_id == wide.id
+    assert _route("prep <@U0KIM>", (*TEAM, wide)).person_id == wide.id
