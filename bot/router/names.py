@@ -13,7 +13,8 @@ A person is taken when they score at least `accept_score`, lead everyone else by
 `accept_margin`, and every written word stands for a part of their name (exactly, as an
 initial or prefix of the surname, or with a slip in a long word); otherwise everyone scoring
 at least `suggest_score` is a candidate to ask about. A first name shared by two people
-therefore always asks back, and so does "Hughs" for Tom Hughes.
+therefore always asks back, and so does "Hughs" for Tom Hughes. A word holding a digit
+("Driver 11") is never fuzzy: only names holding that very word are considered.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LONG_TWO_SLIPS = 10
 _WORD = re.compile(r"[^\W_]+")
 _EXACT_ONLY = re.compile(r"^[UW][A-Z0-9]{2,}$|@")
 _POSSESSIVE = re.compile(r"['\u2019]s\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,14 @@ class PersonIndex:
                 self._add_form(part, index)
         self._fulls = [entry.full for entry in self._entries]
         self.name_parts = frozenset(self._forms)
+        self.numbered_name_parts = frozenset(
+            part
+            for entry in self._entries
+            if any(is_number(part) for part in entry.parts)
+            for part in entry.parts
+            if not is_number(part)
+        )
+        """Words of names that also hold a number ("driver" of "Driver 11")."""
         self.has_chat_ids = any(
             _EXACT_ONLY.match(alias) for person in people for alias in person.aliases
         )
@@ -91,6 +101,8 @@ class PersonIndex:
         words = [word for word in (w.lower() for w in words) if word]
         if not words:
             return NameMatch(None)
+        if any(is_number(word) for word in words):
+            return self._resolve_numbered(words)
         if len(words) == 1:
             return self._decide(self._word_scores(words[0]), words)
         if len(words) <= 3:
@@ -106,6 +118,21 @@ class PersonIndex:
                 if person is not None:
                     found.setdefault(person.id, person)
         return NameMatch(None, tuple(found.values()))
+
+    def _resolve_numbered(self, words: Sequence[str]) -> NameMatch:
+        """Match a run holding a number ("driver 11"): only names with those numbers count.
+
+        Numbers are never fuzzy: "Driver 1" is not "Driver 11", and "Driver 41" is nobody
+        when no name holds 41.
+        """
+        numbers = [word for word in words if is_number(word)]
+        scores = self._word_scores(words[0]) if len(words) == 1 else self._run_scores(words)
+        kept = {
+            index: score
+            for index, score in scores.items()
+            if all(number in self._entries[index].parts for number in numbers)
+        }
+        return self._decide(kept, words)
 
     def _add_form(self, form: str, index: int) -> None:
         self._forms.append(form)
@@ -206,6 +233,11 @@ def match_person(
     if exact is not None:
         return NameMatch(exact)
     return index.resolve(_WORD.findall(_POSSESSIVE.sub("", text)))
+
+
+def is_number(word: str) -> bool:
+    """Whether a name word holds a digit ("11", "3rd"): such words must match exactly."""
+    return _DIGIT.search(word) is not None
 
 
 def _entry(person: PersonRef) -> _Entry:

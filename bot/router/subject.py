@@ -27,7 +27,7 @@ from bot.router.lexicon import (
     SURNAME_WORDS,
 )
 from bot.router.model import NameMatch, PersonRef
-from bot.router.names import PersonIndex
+from bot.router.names import PersonIndex, is_number
 from bot.router.text import Mention, Token
 
 MAX_RUN = 3
@@ -174,6 +174,10 @@ def _runs(
 ) -> list[list[int]]:
     names = [_may_be_name(p, tokens, words, index, taken) for p in range(len(tokens))]
     joined = [names[p] or _joins_name(p, tokens, words, names, taken) for p in range(len(tokens))]
+    for position in range(1, len(tokens)):
+        joined[position] = joined[position] or (
+            joined[position - 1] and _numbers_name(position, tokens, index, taken)
+        )
     runs: list[list[int]] = []
     current: list[int] = []
     for position, is_name in enumerate(joined):
@@ -216,6 +220,21 @@ def _joins_name(
     return (before and (written_as_name or word in GIVEN_NAME_WORDS)) or (
         after and (written_as_name or word in SURNAME_WORDS)
     )
+
+
+def _numbers_name(
+    position: int, tokens: Sequence[Token], index: PersonIndex, taken: Collection[int]
+) -> bool:
+    """Whether a number after a name word is part of the name ("Driver 11").
+
+    Only after a word of a name that holds a number, so "Dana 2 days from now" stays Dana.
+    """
+    token = tokens[position]
+    word = _strip_possessive(token.lower)
+    if token.mention is not None or position in taken or not word.isalnum():
+        return False
+    previous = _strip_possessive(tokens[position - 1].lower)
+    return is_number(word) and previous in index.numbered_name_parts
 
 
 def _trim(run: list[int], tokens: Sequence[Token]) -> list[int]:

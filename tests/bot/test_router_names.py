@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.router import NameThresholds, PersonRef, Route, match_person, route
+from bot.router import NameMatch, NameThresholds, PersonRef, Route, match_person, route
 
 PRIYA = PersonRef(1, "Priya Raman", ("priya.raman@demo.tandem.example", "U0PRIYA"))
 DANA = PersonRef(2, "Dana Whitfield", ("dana.whitfield@demo.tandem.example", "U0DANA", "dwhit"))
@@ -260,3 +260,44 @@ def test_fullwidth_name_in_the_roster_matches_plain_text() -> None:
 
     assert _route("prep my 1:1 with Kim Lee", (*TEAM, wide)).person_id == wide.id
     assert _route("prep <@U0KIM>", (*TEAM, wide)).person_id == wide.id
+
+
+DRIVERS = tuple(PersonRef(100 + n, f"Driver {n}", (f"U0DRV{n}",)) for n in range(1, 41))
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("prep my 1:1 with Driver 11", 11),
+        ("prep my 1:1 with Driver 1", 1),
+        ("prep my 1:1 with driver 40", 40),
+        ("draft Driver 10's review", 10),
+        ("goals for <at>Driver 12</at>", 12),
+        ("prep my 1:1 with Driver 3 in 2 days", 3),
+    ],
+)
+def test_name_with_a_number_resolves_exactly_among_forty_alike(text: str, number: int) -> None:
+    routed = _route(text, (*TEAM, *DRIVERS))
+
+    assert routed.person_id == 100 + number
+    assert routed.candidates == ()
+
+
+def test_number_nobody_has_after_a_numbered_name_is_an_unknown_person() -> None:
+    routed = _route("prep my 1:1 with Driver 41", (*TEAM, *DRIVERS))
+
+    assert routed.person_id is None
+    assert routed.candidates == ()
+    assert routed.person_text == "Driver 41"
+
+
+def test_number_after_an_ordinary_name_is_not_part_of_it() -> None:
+    routed = _route("prep my 1:1 with Dana 2 days from now", (*TEAM, *DRIVERS))
+
+    assert routed.person_id == DANA.id
+
+
+def test_match_person_treats_numbers_in_names_exactly() -> None:
+    assert match_person("Driver 11", DRIVERS).person == DRIVERS[10]
+    assert match_person("driver 1", DRIVERS).person == DRIVERS[0]
+    assert match_person("Driver 41", DRIVERS) == NameMatch(None)
