@@ -20,6 +20,20 @@ PRONOUNS = frozenset(
 )
 """Third-person words that point at the last subject."""
 
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their"})
+"""Pronouns that own what follows ("her manager")."""
+
+RELATION_WORDS = _words(
+    """
+    manager managers boss bosses lead leads team teams report reports colleague colleagues
+    peer peers
+    """
+)
+"""Words for someone related to a person: after a possessive they name that someone else."""
+
+RELATION_QUALIFIERS = frozenset({"direct", "line"})
+"""Words that may stand between a possessive and its relation word ("Dana's line manager")."""
+
 NAME_CUES = frozenset(
     {"for", "with", "about", "to", "of", "on", "at", "and", "w", "do", "re", "regarding", "from"}
 )
@@ -115,7 +129,7 @@ COMMON_WORDS = _words(
     answer reply respond write read watch listen hear speak talk talks talking spoke
     lately recently currently generally honestly finally hopefully ideally especially
     mostly personally properly clearly regularly certainly exactly simply seriously
-    urgently pts speed
+    urgently pts speed peer peers line
     """
 )
 """Everyday words that are never taken for names."""

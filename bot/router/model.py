@@ -77,7 +77,11 @@ class Route:
         outcome: for `log_one_on_one`, the outcome the manager wrote, when there is one.
         ref: a short id the message names (`D12`), e.g. the output being disputed.
         pronoun: the subject was named by a pronoun ("draft her review"): reuse the last
-            subject.
+            subject. Every third-person pronoun counts alike (he, she, him, her, they, them):
+            no gender is stored, so none is checked.
+        multiple_people: two or more different people are clearly named ("Dana and Sam");
+            `candidates` then holds them all, and the bot asks for one person at a time
+            rather than saying a name matches several people.
     """
 
     intent: str
@@ -91,6 +95,7 @@ class Route:
     outcome: str | None = None
     ref: str | None = None
     pronoun: bool = False
+    multiple_people: bool = False
 
     @property
     def detail(self) -> str | None:

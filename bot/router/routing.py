@@ -176,6 +176,7 @@ def _compose(reading: _Reading, outcome: str | None, self_id: int | None) -> Rou
         outcome=outcome if intent == LOG_INTENT else None,
         ref=reading.ref.value if reading.ref else None,
         pronoun=subject.pronoun and not subject.named and person_id is None,
+        multiple_people=subject.multiple_people,
     )
 
 

@@ -7,7 +7,9 @@ as an unknown name only where a name is expected: capitalised, after "for", "wit
 a possessive, or a request verb; elsewhere it is noise.
 
 When two different people are named, or a name is unclear, every plausible person becomes a
-candidate: the bot asks rather than guesses.
+candidate: the bot asks rather than guesses. A possessive before a relation word ("Dana's
+manager", "her team") names someone the router cannot know: the phrase is an unknown name,
+and neither the possessor nor any other name in the message becomes the subject.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.router.lexicon import (
 )
 from bot.router.model import NameMatch, PersonRef
 from bot.router.names import PersonIndex, is_number
+from bot.router.relations import Relation, find_relations
 from bot.router.text import Mention, Token
 
 MAX_RUN = 3
@@ -55,6 +58,8 @@ class Subject:
         candidates: people to ask about when unclear; empty with `text` set means unknown.
         pronoun: a third-person pronoun stands for the subject.
         name_positions: the word positions used by names and mentions.
+        multiple_people: two or more different people are named ("Dana and Sam"): no one
+            person could be meant by every name.
     """
 
     person: PersonRef | None = None
@@ -62,6 +67,7 @@ class Subject:
     candidates: tuple[PersonRef, ...] = ()
     pronoun: bool = False
     name_positions: frozenset[int] = frozenset()
+    multiple_people: bool = False
 
     @property
     def named(self) -> bool:
@@ -93,19 +99,30 @@ def find_subject(
         index: the people the requester may see.
         taken: word positions already used by other slots (module, cycle, short id).
     """
+    relations = find_relations(tokens)
+    relation_words = {p for relation in relations for p in relation.words}
     references = [
         *_mention_references(tokens, mentions, index),
-        *_word_references(tokens, words, index, taken),
+        *_word_references(tokens, words, index, {*taken, *relation_words}),
     ]
-    positions = frozenset(p for reference in references for p in reference.positions)
-    pronoun = any(word in PRONOUNS for word in words)
+    positions = frozenset(p for r in references for p in r.positions) | relation_words
+    owners = {relation.owner for relation in relations}
+    pronoun = any(w in PRONOUNS for p, w in enumerate(words) if p not in owners)
+    related = _relation_texts(tokens, relations, references)
+    if related:
+        # "Dana's manager and Sam" may be about either; never about Dana.
+        return Subject(None, related[0], (), pronoun, positions)
+
     known = [r for r in references if r.match.person is not None or r.match.candidates]
     if not known:
         if references:
-            first = references[0]
-            return Subject(None, first.text, (), pronoun, positions)
+            return Subject(None, references[0].text, (), pronoun, positions)
         return Subject(pronoun=pronoun, name_positions=positions)
+    return _decide_subject(known, positions)
 
+
+def _decide_subject(known: Sequence[_Reference], positions: frozenset[int]) -> Subject:
+    """One person when every reference agrees on one, else candidates to ask about."""
     people: dict[int, PersonRef] = {}
     for reference in known:
         for person in (reference.match.person, *reference.match.candidates):
@@ -114,7 +131,28 @@ def find_subject(
     text = " ".join(reference.text for reference in known)
     if len(people) == 1 and any(reference.match.person for reference in known):
         return Subject(next(iter(people.values())), text, (), False, positions)
-    return Subject(None, text, tuple(people.values()), False, positions)
+    shared = set.intersection(*(_ids(reference.match) for reference in known))
+    several = len(known) > 1 and not shared
+    return Subject(None, text, tuple(people.values()), False, positions, several)
+
+
+def _ids(match: NameMatch) -> set[int]:
+    return {person.id for person in (match.person, *match.candidates) if person is not None}
+
+
+def _relation_texts(
+    tokens: Sequence[Token], relations: Sequence[Relation], references: Sequence[_Reference]
+) -> list[str]:
+    """The text of each relation phrase whose owner is a name, a mention or a pronoun."""
+    texts = []
+    for relation in relations:
+        if relation.pronoun:
+            texts.append(relation.text(tokens, tokens[relation.owner].text))
+            continue
+        owner = next((r for r in references if max(r.positions) == relation.owner), None)
+        if owner is not None:
+            texts.append(relation.text(tokens, owner.text))
+    return texts
 
 
 def refers_to_self(words: Sequence[str], intent: str) -> bool:
