@@ -4,9 +4,10 @@ Run: `.venv/bin/python bench/router_report.py [FILE] [--show-holdout]`
 
 FILE defaults to `tests/data/router_utterances.yaml`. Prints, for the tuning part and the
 held-out part separately: intent accuracy, person accuracy, wrong-person count (the router
-resolved someone other than the expected person: must be 0), ask-back count, module,
-cycle, outcome and follow-up accuracy; then lists the misses of the tuning part. Misses of
-the held-out part are listed only with `--show-holdout`. Ends with the routing time per
+resolved someone other than the expected person: must be 0), ask-back count, module
+accuracy, and the other slots (cycle, outcome, id, follow-up, several people named); then
+lists the misses of the tuning part. Misses of the held-out part are listed only with
+`--show-holdout`. Ends with the routing time per
 utterance (p50/p95) against a floor measured in the same run (tokenising the message only).
 """
 
@@ -63,6 +64,7 @@ class Case:
     outcome: str | None = None
     ref: str | None = None
     holdout: bool = False
+    multiple_people: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def _case(item: dict[str, Any]) -> Case:
         outcome=item.get("outcome"),
         ref=item.get("ref"),
         holdout=bool(item.get("holdout", False)),
+        multiple_people=item.get("multiple_people"),
     )
 
 
@@ -171,6 +174,7 @@ def judge(case: Case, roster: Roster) -> Verdict:
         and (case.outcome is None or routed.outcome == case.outcome)
         and (case.ref is None or routed.ref == case.ref)
         and (case.after is None or routed.refers_back == case.refers_back)
+        and (case.multiple_people is None or routed.multiple_people == case.multiple_people)
     )
     return Verdict(
         case=case,
@@ -214,7 +218,8 @@ def _print_figures(title: str, figures: Figures) -> None:
     print(f"  asked back        {figures.count('asked'):6d}")
     print(f"  module accuracy   {figures.ratio('module_ok'):6.1%}")
     print(
-        f"  other slots       {figures.ratio('extras_ok'):6.1%}  (cycle, outcome, id, follow-up)"
+        f"  other slots       {figures.ratio('extras_ok'):6.1%}"
+        "  (cycle, outcome, id, follow-up, several people)"
     )
 
 
@@ -239,6 +244,7 @@ def _print_misses(title: str, figures: Figures) -> None:
             f"      expected {v.case.intent} / {v.case.person} / {v.case.module}; got {v.intent}"
             f" / {got_person} text={r.person_text!r} / {r.module} cycle={r.cycle}"
             f" outcome={r.outcome!r} ref={r.ref} back={r.refers_back}"
+            f" several={r.multiple_people}"
         )
 
 

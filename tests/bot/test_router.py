@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.router_report import ASK, DEFAULT_FILE, UNKNOWN, Figures, evaluate, load_set
+from bench.router_report import (
+    ASK,
+    DEFAULT_FILE,
+    UNKNOWN,
+    Case,
+    Figures,
+    evaluate,
+    judge,
+    load_set,
+)
 from bot.router import HELP, INTENTS
 
 ROUTER_DIR = Path(__file__).resolve().parents[2] / "bot" / "router"
@@ -66,6 +75,28 @@ def test_no_utterance_resolves_to_a_wrong_person(
     wrong = [v.case.text for v in result.verdicts if v.wrong_person]
 
     assert wrong == []
+
+
+@pytest.mark.parametrize("text", ["and for her?", "and for him?", "and for them?"])
+def test_pronoun_follow_up_after_a_prep_keeps_the_prep_intent(text: str) -> None:
+    roster, _ = load_set(DEFAULT_FILE)
+    case = Case(text, "prep_one_on_one", None, None, after="prep_one_on_one", refers_back=True)
+
+    verdict = judge(case, roster)
+
+    assert verdict.route.refers_back
+    assert verdict.intent == "prep_one_on_one"
+    assert verdict.person_ok
+    assert verdict.extras_ok
+
+
+def test_labelled_set_flags_several_people_where_two_are_named() -> None:
+    roster, cases = load_set(DEFAULT_FILE)
+    labelled = [case for case in cases if case.multiple_people is not None]
+
+    assert {case.multiple_people for case in labelled} == {True, False}
+    for case in labelled:
+        assert judge(case, roster).route.multiple_people == case.multiple_people, case.text
 
 
 def test_router_modules_import_no_storage_settings_or_database() -> None:

@@ -106,6 +106,40 @@ def test_follow_up_with_a_pronoun_refers_back_to_the_last_subject() -> None:
     assert routed.person_text is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and for her?",
+        "and for him?",
+        "and for them?",
+        "what about her?",
+        "what about him?",
+        "what about them?",
+        "what about they?",
+        "and he?",
+        "and she?",
+        "same for them",
+    ],
+)
+def test_every_third_person_pronoun_refers_back_alike_with_no_gender_check(text: str) -> None:
+    routed = _route(text)
+
+    assert routed.intent == HELP
+    assert routed.refers_back
+    assert routed.pronoun
+    assert (routed.person_id, routed.person_text, routed.candidates) == (None, None, ())
+
+
+@pytest.mark.parametrize("pronoun", ["her", "him", "them", "his", "their"])
+def test_pronoun_in_a_request_is_flagged_whatever_the_pronoun(pronoun: str) -> None:
+    routed = _route(f"prep my 1:1 with {pronoun}")
+
+    assert routed.intent == "prep_one_on_one"
+    assert routed.pronoun
+    assert not routed.refers_back
+    assert routed.person_id is None
+
+
 def test_follow_up_with_its_own_intent_does_not_reuse_the_last_one() -> None:
     routed = _route("and draft a review for Sam")
 
