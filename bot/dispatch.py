@@ -150,6 +150,8 @@ def _subject(
         if named_other and spec.intent != "dispute":
             return _say(core, "errors.only_self")
         return session.get(Employee, requester.employee_id)
+    if routed.multiple_people:
+        return _say(core, "errors.one_at_a_time")
     if routed.candidates and routed.person_id is None:
         return _ask_which(core, routed, text)
     subject_id = routed.person_id
@@ -293,7 +295,9 @@ def _prefer_exact_name(routed: Route, text: str, refs: list[PersonRef]) -> Route
     Full names with digits ("Driver 10") or rare shapes can defeat fuzzy matching; an exact,
     whole-word, case-insensitive full name is never a guess.
     """
-    if routed.person_id is not None:
+    # Only a name the router was unsure about is settled here: an unknown person
+    # ("Dana's manager") or several people named stay as the router read them.
+    if routed.person_id is not None or not routed.candidates or routed.multiple_people:
         return routed
     words = _words(text)
     exact = [ref for ref in refs if _words(ref.name) in words]

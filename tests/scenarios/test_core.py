@@ -194,3 +194,14 @@ def test_a_full_name_with_digits_is_found_exactly(say: Say, core: Core) -> None:
 def test_someone_who_left_cannot_use_tandem(say: Say) -> None:
     reply = say("owen.price@demo.tandem.example", "what do you know about me?")
     assert "no longer active" in reply
+
+
+def test_two_people_in_one_request_are_taken_one_at_a_time(say: Say) -> None:
+    reply = say(PRIYA, "prep my 1:1 with Dana and Sam")
+    assert "One person at a time" in reply
+
+
+def test_someones_manager_is_never_taken_as_that_person(say: Say) -> None:
+    reply = say(PRIYA, "prep my 1:1 with Dana Whitfield's manager")
+    assert "Conversation starters" not in reply
+    assert not reply.startswith("1:1 prep for Dana")
