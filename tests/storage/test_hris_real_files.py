@@ -20,7 +20,7 @@ pytestmark = pytest.mark.shared_data
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "content" / "mappings"
 HR_MAPPING = MAPPINGS / "hrdataset_v14.yaml"
-TRUCK_MAPPING = MAPPINGS / "hortonworks_truck_timesheet.yaml"
+TRUCK_MAPPING = MAPPINGS / "truck_timesheet.yaml"
 
 
 @pytest.fixture

@@ -249,7 +249,7 @@ def test_a_late_problem_rolls_back_rows_already_written(
     rows = [f"{driver},{week},40,900" for driver in (1, 2, 3) for week in (1, 2, 3)]
     path.write_text("\n".join([*rows, "4,1,forty,900"]) + "\n", encoding="utf-8")
     mapping = load_mapping(
-        Path(__file__).resolve().parents[2] / "content/mappings/hortonworks_truck_timesheet.yaml"
+        Path(__file__).resolve().parents[2] / "content/mappings/truck_timesheet.yaml"
     )
 
     with pytest.raises(ImportRefusedError) as refused:
