@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import admin, audit, chat, content, demo, disputes, importing, index
+from bot.cli import (
+    admin,
+    audit,
+    chat,
+    content,
+    demo,
+    disputes,
+    importing,
+    index,
+    retention,
+)
 
 app = typer.Typer(
     name="tandem",
@@ -22,6 +32,7 @@ app.add_typer(demo.demo_app, name="demo")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(disputes.disputes_app, name="disputes")
 app.add_typer(index.index_app, name="index")
+app.add_typer(retention.retention_app, name="retention")
 app.command("chat")(chat.chat_command)
 app.command("org")(chat.org_command)
 app.command("import")(importing.import_command)
