@@ -50,11 +50,13 @@ def compose_prep(
         )
         for reading in worse[:2]
     ) or (pack.render(GROUP, "steady_next_step", first_name=first, review_day=review_day),)
+    step_refs = tuple(reading.baseline.ref for reading in worse[:2])
     sections = [
         Section(pack.render(GROUP, "sections.starters"), starters),
-        Section(pack.render(GROUP, "sections.next_steps"), steps),
+        Section(pack.render(GROUP, "sections.next_steps"), steps, step_refs),
     ]
-    sections += _module_suggestion(ctx, pack, worse)
+    module_sections, module_citations = _module_suggestion(ctx, pack, worse)
+    sections += module_sections
     sections += _follow_up_sections(pack, evidence)
     feedback = feedback_view(ctx, pack, evidence)
     sections += feedback.sections
@@ -66,7 +68,7 @@ def compose_prep(
         summary=summary,
         facts=tuple(facts),
         sections=tuple(sections),
-        citations=_citations(evidence, top, at_risk) + feedback.citations,
+        citations=_citations(evidence, top, at_risk) + module_citations + feedback.citations,
         footer=_footer(ctx, evidence, pack),
         record_ids=evidence.record_ids(),
     )
@@ -184,7 +186,9 @@ def _starters(
     return tuple(unique[:MAX_STARTERS])
 
 
-def _module_suggestion(ctx: SkillContext, pack: PromptPack, worse: list[Reading]) -> list[Section]:
+def _module_suggestion(
+    ctx: SkillContext, pack: PromptPack, worse: list[Reading]
+) -> tuple[list[Section], tuple[Citation, ...]]:
     # TODO: offer a one-click "assign" action once the assign_module skill exists; until
     # then the suggestion is information only, so no button leads to a dead end.
     for reading in worse:
@@ -198,8 +202,12 @@ def _module_suggestion(ctx: SkillContext, pack: PromptPack, worse: list[Reading]
                 minutes=module.minutes,
                 objective=module.objective,
             )
-            return [Section(pack.render(GROUP, "sections.module"), (line,))]
-    return []
+            ref = f"module:{module.slug}"
+            citation = Citation(
+                ref, module.title, f"content/modules, suggested for {reading.spec.label.lower()}"
+            )
+            return [Section(pack.render(GROUP, "sections.module"), (line,), (ref,))], (citation,)
+    return [], ()
 
 
 def _follow_up_sections(pack: PromptPack, evidence: Evidence) -> list[Section]:

@@ -26,8 +26,8 @@ def test_prep_for_the_dip_shows_cited_signals_starters_and_a_module(say: Say) ->
         assert re.search(r"\[\d+\]\[\d+\]$", line), line  # value and baseline both cited
     assert "Late starts" in reply
     assert "Conversation starters:" in reply
-    assert "Suggested module:" in reply
-    assert "Measurable next steps:" in reply
+    assert re.search(r"^Suggested module \[\d+\]:", reply, flags=re.MULTILINE)
+    assert re.search(r"^Measurable next steps (\[\d+\])+:", reply, flags=re.MULTILINE)
     assert "Checklist for a data-driven 1:1:" in reply
     assert "excluded by policy:" in reply
 
@@ -43,6 +43,23 @@ def test_prep_never_shows_medical_or_disciplinary_text(say: Say, core: Core) -> 
         ).scalars()
         for note in hidden:
             assert note.text[:40] not in reply
+
+
+def test_every_section_with_a_number_cites_its_source(core: Core) -> None:
+    from bot.dispatch import handle_turn
+    from bot.turn import Turn
+
+    answer = handle_turn(core, Turn("console", PRIYA, "prep my 1:1 with Dana"))[0].answer
+    listed = {citation.ref for citation in answer.citations}
+    for section in answer.sections:
+        if section.title.startswith("Checklist"):
+            continue  # fixed advice from the prompt pack ("a 2-6 minute module"), not data
+        if any(re.search(r"\d", line) for line in section.lines):
+            assert section.citations, f"uncited numbers in section {section.title!r}"
+            assert set(section.citations) <= listed
+    for fact in answer.facts:
+        assert fact.citations
+        assert set(fact.citations) <= listed
 
 
 def test_every_number_in_a_prep_is_in_a_cited_fact_or_record(say: Say, core: Core) -> None:
