@@ -40,6 +40,7 @@ from storage.tables import Employee
 
 logger = logging.getLogger(__name__)
 
+REPLIES_WITHOUT_SKILL = ("help", "faq", "clarify", "error")
 WORD = re.compile(r"[\w.@-]+")
 RETRY_PHRASES = {
     "prep_one_on_one": "prep my 1:1 with {name}",
@@ -85,6 +86,22 @@ def _answer(core: Core, session: Session, turn: Turn) -> Answer:
     if not me.is_active:
         return _say(core, "errors.inactive_user", intent="error")
     requester = requester_for(session, me, core.settings)
+    answer = _respond(core, session, turn, requester)
+    if answer.intent in REPLIES_WITHOUT_SKILL:
+        # Skill answers are audited with their records in `_run`; help, questions back and
+        # refusals are outputs too, so they leave a link in the chain (no subject, no data).
+        append_event(
+            session,
+            actor_id=requester.employee_id,
+            action=f"reply_{answer.intent}",
+            output_payload=render_answer(answer),
+            at=turn.at,
+            checkpoints=CheckpointPolicy.from_settings(core.settings),
+        )
+    return answer
+
+
+def _respond(core: Core, session: Session, turn: Turn, requester: Requester) -> Answer:
     memory = load_context(
         session, channel=turn.channel, user_key=turn.user_id, thread=turn.thread_key, now=turn.at
     )

@@ -205,3 +205,12 @@ def test_someones_manager_is_never_taken_as_that_person(say: Say) -> None:
     reply = say(PRIYA, "prep my 1:1 with Dana Whitfield's manager")
     assert "Conversation starters" not in reply
     assert not reply.startswith("1:1 prep for Dana")
+
+
+def test_help_and_questions_back_are_audited_without_a_subject(say: Say, core: Core) -> None:
+    say(PRIYA, "hello there")
+    say(PRIYA, "prep my 1:1 with Alex")
+    with Session(core.engine) as session:
+        events = session.execute(select(AuditEvent).order_by(col(AuditEvent.seq))).scalars()
+        actions = [(event.action, event.subject_id) for event in events]
+    assert actions == [("reply_help", None), ("reply_clarify", None)]
