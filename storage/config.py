@@ -193,8 +193,13 @@ class Settings(BaseSettings):
         One file per database, so pointing Tandem at another database never compares it
         with the first one's checkpoint.
         """
-        digest = hashlib.sha256(self.effective_database_url.encode("utf-8")).hexdigest()[:12]
-        return self.resolve(Path(str(self.audit.checkpoint_path).replace("{database}", digest)))
+        path = str(self.audit.checkpoint_path).replace("{database}", self.database_digest)
+        return self.resolve(Path(path))
+
+    @property
+    def database_digest(self) -> str:
+        """A short, stable name for this database, for files and collections tied to it."""
+        return hashlib.sha256(self.effective_database_url.encode("utf-8")).hexdigest()[:12]
 
     @property
     def is_embedded(self) -> bool:

@@ -21,7 +21,6 @@ def index_notes_command() -> None:
 
     from bot.runtime import configure_logging, note_vectors, open_runtime
     from skills.embedding import EmbeddingError
-    from skills.note_vectors import COLLECTION
     from storage.tables import Note
     from storage.vector_index import VectorIndexError
 
@@ -42,7 +41,9 @@ def index_notes_command() -> None:
                 task = progress.add_task("Embedding notes", total=len(notes))
                 for start in range(0, len(notes), BATCH):
                     batch = notes[start : start + BATCH]
-                    known = vectors.index.vectors(COLLECTION, [f"note:{n.id}" for n in batch])
+                    known = vectors.index.vectors(
+                        vectors.collection, [f"note:{n.id}" for n in batch]
+                    )
                     missing = [note for note in batch if f"note:{note.id}" not in known]
                     stored += len(vectors.store(missing))
                     progress.advance(task, len(batch))

@@ -214,3 +214,16 @@ def test_help_and_questions_back_are_audited_without_a_subject(say: Say, core: C
         events = session.execute(select(AuditEvent).order_by(col(AuditEvent.seq))).scalars()
         actions = [(event.action, event.subject_id) for event in events]
     assert actions == [("reply_help", None), ("reply_clarify", None)]
+
+
+def test_a_follow_up_after_a_dispute_never_opens_another(say: Say, core: Core) -> None:
+    say(PRIYA, "prep my 1:1 with Dana")
+    say(DANA, "dispute A1: those deadlines were moved by the client")
+    say(DANA, "and for Sam?")
+    with Session(core.engine) as session:
+        assert len(session.execute(select(Dispute)).scalars().all()) == 1
+
+
+def test_disputing_an_unknown_number_says_so_even_with_a_short_reason(say: Say) -> None:
+    reply = say(DANA, "dispute A99: nonsense")
+    assert "can't find A99" in reply

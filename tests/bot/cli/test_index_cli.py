@@ -47,7 +47,8 @@ def test_index_notes_embeds_general_notes_once_and_stores_no_text(
     assert first.exit_code == 0, first.output
     assert "Indexed 2 notes" in first.output
     assert "Indexed 0 notes (2 were already indexed)" in second.output
+    collection = f"{COLLECTION}-{settings.database_digest}"
     with ChromaVectorIndex(settings.resolve(settings.vector.path)) as index:
-        assert index.count(COLLECTION) == 2
-        for metadata in index.stored_metadatas(COLLECTION):
+        assert index.count(collection) == 2
+        for metadata in index.stored_metadatas(collection):
             assert set(metadata) == {"employee_id", "kind", "written_at"}
