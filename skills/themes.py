@@ -312,7 +312,9 @@ def _theme(
     vectors = queries[rows]
     centroid = vectors.mean(axis=0)
     closeness = vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))
-    order = sorted(range(len(rows)), key=lambda i: -float(closeness[i]))
+    # Rounded, so float noise never reorders a tie (two items are always equally close to
+    # their own centroid); ties keep the caller's order, newest first in a prep.
+    order = sorted(range(len(rows)), key=lambda i: -round(float(closeness[i]), 4))
     items = tuple(pieces[rows[i]] for i in order)
     return Theme(
         competency_slug=slug,
