@@ -11,7 +11,6 @@ gets the friendly internal-error text from `content/`, never a trace.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -41,7 +40,6 @@ from storage.tables import Employee
 logger = logging.getLogger(__name__)
 
 REPLIES_WITHOUT_SKILL = ("help", "faq", "clarify", "error")
-WORD = re.compile(r"[\w.@-]+")
 RETRY_PHRASES = {
     "prep_one_on_one": "prep my 1:1 with {name}",
     "log_one_on_one": "1:1 with {name} done: ",
@@ -150,7 +148,7 @@ def _route(core: Core, session: Session, requester: Requester, text: str) -> Rou
         self_id=requester.employee_id,
         thresholds=core.thresholds,
     )
-    return _prefer_exact_name(routed, text, refs)
+    return routed
 
 
 def _subject(
@@ -307,28 +305,6 @@ def _address(core: Core, turn: Turn, answer: Answer) -> list[Reply]:
             ),
         ]
     return [Reply(answer, turn.user_id, turn.surface, thread=turn.thread)]
-
-
-def _prefer_exact_name(routed: Route, text: str, refs: list[PersonRef]) -> Route:
-    """When the router is unsure but one visible person's full name is in the text, take it.
-
-    Full names with digits ("Driver 10") or rare shapes can defeat fuzzy matching; an exact,
-    whole-word, case-insensitive full name is never a guess.
-    """
-    # Only a name the router was unsure about is settled here: an unknown person
-    # ("Dana's manager") or several people named stay as the router read them.
-    if routed.person_id is not None or not routed.candidates or routed.multiple_people:
-        return routed
-    words = _words(text)
-    exact = [ref for ref in refs if _words(ref.name) in words]
-    if len(exact) != 1:
-        return routed
-    return replace(routed, person_id=exact[0].id, person_text=exact[0].name, candidates=())
-
-
-def _words(text: str) -> str:
-    """Lower-case words joined by single spaces and padded, for whole-word containment."""
-    return " " + " ".join(WORD.findall(text.lower())) + " "
 
 
 def _ask_which(core: Core, routed: Route, text: str) -> Answer:
